@@ -1,0 +1,128 @@
+"""Build valid rows for tests: `make_x(**overrides)` saves after `full_clean()`.
+
+Geometry near Ağdam (AZ-AGM, ~46.9 E 40.0 N) unless a test says otherwise; boundaries for
+the tests are small squares, not the real ones, so that expected areas are easy to reason
+about.
+"""
+
+import datetime
+import itertools
+
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point, Polygon
+
+from contamination.models import (
+    AdminArea,
+    Casualty,
+    HazardArea,
+    Incident,
+    LandRelease,
+    Organisation,
+    Source,
+)
+
+_sequence = itertools.count(1)
+
+
+def square(min_lon, min_lat, size_deg):
+    """A square polygon, bottom-left corner at (min_lon, min_lat), side size_deg degrees."""
+    return Polygon.from_bbox((min_lon, min_lat, min_lon + size_deg, min_lat + size_deg))
+
+
+def multi(*polygons):
+    return MultiPolygon(*polygons, srid=4326)
+
+
+def make_country(**kwargs):
+    kwargs.setdefault("code", "AZ")
+    kwargs.setdefault("iso_code", kwargs["code"])
+    kwargs.setdefault("level", AdminArea.Level.COUNTRY)
+    kwargs.setdefault("name_en", "Testland")
+    # Square with bottom left at (46, 39), top right at (48, 41).
+    kwargs.setdefault("geometry", multi(square(46, 39, 2)))
+    area = AdminArea(**kwargs)
+    area.full_clean()
+    area.save()
+    area.refresh_from_db()
+    return area
+
+
+def make_unit(parent, **kwargs):
+    kwargs.setdefault("code", f"{parent.code}-U{next(_sequence)}")
+    kwargs.setdefault("iso_code", kwargs["code"])
+    kwargs.setdefault("level", AdminArea.Level.UNIT)
+    kwargs.setdefault("name_en", f"Unit {kwargs['code']}")
+    # West half of the test country by default.
+    kwargs.setdefault("geometry", multi(Polygon.from_bbox((46, 39, 47, 41))))
+    area = AdminArea(parent=parent, **kwargs)
+    area.full_clean()
+    area.save()
+    area.refresh_from_db()
+    return area
+
+
+def make_organisation(**kwargs):
+    kwargs.setdefault("name", f"Operator {next(_sequence)}")
+    kwargs.setdefault("kind", Organisation.Kind.OPERATOR)
+    organisation = Organisation(**kwargs)
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
+def make_source(**kwargs):
+    number = next(_sequence)
+    kwargs.setdefault("publisher", "Test Agency")
+    kwargs.setdefault("title", f"Report {number}")
+    kwargs.setdefault("url", f"https://example.org/report-{number}")
+    kwargs.setdefault("published_on", datetime.date(2023, 1, 1))
+    source = Source(**kwargs)
+    source.full_clean()
+    source.save()
+    return source
+
+
+def make_hazard_area(**kwargs):
+    kwargs.setdefault("reference", f"HA-{next(_sequence)}")
+    kwargs.setdefault("name", "Field by the river")
+    kwargs.setdefault("category", HazardArea.Category.CONFIRMED)
+    # 0.01° square near Ağdam, about 0.94 km².
+    kwargs.setdefault("geometry", multi(square(46.5, 40.0, 0.01)))
+    kwargs.setdefault("identified_on", datetime.date(2021, 3, 1))
+    kwargs.setdefault("publication_status", "published")
+    hazard_area = HazardArea(**kwargs)
+    hazard_area.full_clean()
+    hazard_area.save()
+    return hazard_area
+
+
+def make_land_release(**kwargs):
+    kwargs.setdefault("reference", f"LR-{next(_sequence)}")
+    kwargs.setdefault("method", LandRelease.Method.CLEARED)
+    kwargs.setdefault("geometry", multi(square(46.6, 40.0, 0.01)))
+    kwargs.setdefault("started_on", datetime.date(2022, 1, 1))
+    kwargs.setdefault("completed_on", datetime.date(2022, 6, 1))
+    kwargs.setdefault("publication_status", "published")
+    release = LandRelease(**kwargs)
+    release.full_clean()
+    release.save()
+    return release
+
+
+def make_incident(casualties=(), **kwargs):
+    """An incident; `casualties` is a list of dicts of Casualty fields."""
+    kwargs.setdefault("reference", f"IN-{next(_sequence)}")
+    kwargs.setdefault("occurred_on", datetime.date(2022, 5, 1))
+    kwargs.setdefault("location", Point(46.7, 40.2, srid=4326))
+    kwargs.setdefault("publication_status", "published")
+    incident = Incident(**kwargs)
+    incident.full_clean()
+    incident.save()
+    for fields in casualties:
+        casualty = Casualty(incident=incident, **fields)
+        casualty.full_clean()
+        casualty.save()
+    return incident
+
+
+def geometry(ewkt):
+    return GEOSGeometry(ewkt)
