@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from contextlib import redirect_stdout
 from io import StringIO
 
 from django.contrib.gis.geos import Point, Polygon
@@ -179,7 +180,8 @@ class HistoryTests(TestCase):
 class TriggerInstallationTests(TestCase):
     def test_every_trigger_in_the_code_is_installed_in_the_database(self):
         out = StringIO()
-        call_command("pgtrigger", "ls", stdout=out)
+        with redirect_stdout(out):  # the command prints rather than writing to self.stdout
+            call_command("pgtrigger", "ls")
         # The command colours its output whatever it is told: strip the escape codes.
         text = re.sub(r"\x1b\[[0-9;]*m", "", out.getvalue())
         lines = [line for line in text.splitlines() if line.strip()]
