@@ -53,7 +53,7 @@ class Dataset:
         return cls(scale=scale, seed=seed, **counts)
 
 
-def ensure(scale, seed, log=print):
+def ensure(scale, seed, log=print, vacuum=True):
     """Return the dataset for (scale, seed), generating it unless the database holds it."""
     planned = Dataset.planned(scale, seed)
     stored = stored_dataset()
@@ -64,7 +64,7 @@ def ensure(scale, seed, log=print):
         f"Generating {planned.hazard_areas:,} hazard areas, {planned.land_releases:,} land "
         f"releases and {planned.incidents:,} incidents (scale {scale:g}, seed {seed}) ..."
     )
-    return generate(planned, log)
+    return generate(planned, log, vacuum)
 
 
 def stored_dataset():
@@ -100,6 +100,7 @@ def blob_sql(centre, radius, key):
     vertices = f"(6 + floor({rnd(key, 90)} * 7)::int)"
     # The closing vertex i = v has the angle, jitter and distance of vertex 0, so the ring closes.
     vertex_key = f"({key}) * 16 + mod(i, {vertices})"
+    jitter = f"({rnd(vertex_key, 91)} - 0.5) * 0.6"
     return f"""(
         SELECT ST_Multi(ST_SetSRID(ST_MakePolygon(ST_MakeLine(ST_MakePoint(
             round((ST_X({centre}) + d * cos(a) / (111320 * cos(radians(ST_Y({centre})))))::numeric,
@@ -108,11 +109,16 @@ def blob_sql(centre, radius, key):
         ) ORDER BY i)), 4326))
         FROM (
             SELECT i,
-                   2 * pi() / {vertices} * (mod(i, {vertices}) + ({rnd(vertex_key, 91)} - 0.5) * 0.6) AS a,
+                   2 * pi() / {vertices} * (mod(i, {vertices}) + {jitter}) AS a,
                    ({radius}) * (0.55 + 0.45 * {rnd(vertex_key, 92)}) AS d
             FROM generate_series(0, {vertices}) AS i
         ) AS vertex
     )"""
+
+
+def random_date_sql(key, salt):
+    """SQL for a date between demo.START and demo.END, inclusive."""
+    return f"%(start)s::date + floor({rnd(key, salt)} * (%(end)s::date - %(start)s::date + 1))::int"
 
 
 def publication_sql(key):
@@ -129,7 +135,8 @@ def publication_sql(key):
     return status, note
 
 
-def generate(planned, log=print):
+def generate(planned, log=print, vacuum=True):
+    """Replace the records with the planned dataset; VACUUM ANALYZE unless inside a test."""
     started = time.monotonic()
     params = {"seed": planned.seed, "start": demo.START, "end": demo.END}
     with transaction.atomic(), connection.cursor() as cursor:
@@ -139,6 +146,8 @@ def generate(planned, log=print):
             cursor.execute(sql, {**params, **(extra or {})})
             log(f"  {label}: {cursor.rowcount:,} rows in {time.monotonic() - step:.1f} s")
 
+        # Deferred foreign-key checks pending from earlier statements would block TRUNCATE.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         _skip_history_triggers(cursor)
         tables = [model._meta.db_table for model in TRACKED_MODELS]
         citation_tables = [
@@ -189,11 +198,15 @@ def generate(planned, log=print):
             }
         )
         _store_marker(cursor, dataset)
-    with connection.cursor() as cursor:
-        step = time.monotonic()
-        for table in tables + citation_tables + events:
-            cursor.execute(f"VACUUM ANALYZE {table}")
-        log(f"  VACUUM ANALYZE in {time.monotonic() - step:.1f} s")
+        # Inside an outer transaction (tests) ON COMMIT would come too late for a second run.
+        cursor.execute("DROP TABLE bench_unit, bench_point, bench_hazard")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    if vacuum:  # fresh statistics and visibility maps, as a settled production database has
+        with connection.cursor() as cursor:
+            step = time.monotonic()
+            for table in tables + citation_tables + events:
+                cursor.execute(f"VACUUM ANALYZE {table}")
+            log(f"  VACUUM ANALYZE in {time.monotonic() - step:.1f} s")
     log(f"Dataset generated in {dataset.generated_in_s:.0f} s.")
     return dataset
 
@@ -269,6 +282,7 @@ def _sample_points(cursor, kind, count, salt, params):
 def _hazard_areas_sql():
     confirmed = f"{rnd('p.n', 1)} < 0.45"
     status, note = publication_sql("p.n")
+    radius = f"150 + {rnd('p.n', 4)} * CASE WHEN {confirmed} THEN 1050 ELSE 2350 END"
     hazard_types = [value for value in HazardArea.HazardType.values]
     land_uses = [value for value in HazardArea.LandUse.values]
     return f"""
@@ -282,8 +296,8 @@ def _hazard_areas_sql():
                CASE WHEN {rnd("p.n", 2)} < 0.70 THEN 'active'
                     WHEN {rnd("p.n", 2)} < 0.85 THEN 'in_progress' ELSE 'released' END,
                {_subset_sql(hazard_types, "p.n", 3, "ARRAY[1, 1, 2, 3]")},
-               {blob_sql("p.geom", f"150 + {rnd('p.n', 4)} * CASE WHEN {confirmed} THEN 1050 ELSE 2350 END", "p.n")},
-               %(start)s::date + floor({rnd("p.n", 5)} * (%(end)s::date - %(start)s::date + 1))::int,
+               {blob_sql("p.geom", radius, "p.n")},
+               {random_date_sql("p.n", 5)},
                (%(operators)s::bigint[])[1 + floor({rnd("p.n", 6)} * 3)::int],
                {pick(["surveyed", "surveyed", "sketched"], "p.n", 7)},
                {_subset_sql(land_uses, "p.n", 8, "ARRAY[1, 2]")},
@@ -311,8 +325,12 @@ def _land_releases_sql():
         f"CASE WHEN {rnd('p.n', 11)} < 0.30 THEN 'cancelled' "
         f"WHEN {rnd('p.n', 11)} < 0.55 THEN 'reduced' ELSE 'cleared' END"
     )
-    items = f"CASE WHEN {rnd('p.n', 11)} < 0.30 THEN 0 WHEN {rnd('p.n', 11)} < 0.55 THEN 1 ELSE 4 END"
-    status, note = publication_sql("p.n + 100000000")
+    items = (
+        f"CASE WHEN {rnd('p.n', 11)} < 0.30 THEN 0 WHEN {rnd('p.n', 11)} < 0.55 THEN 1 ELSE 4 END"
+    )
+    key = "p.n + 100000000"
+    status, note = publication_sql(key)
+    radius = f"100 + {rnd('p.n', 12)} * 800"
     started = (
         f"(%(start)s::date + floor({rnd('p.n', 13)} * "
         "(%(end)s::date - 200 - %(start)s::date + 1))::int)"
@@ -323,7 +341,7 @@ def _land_releases_sql():
             organisation_id, ap_mines_found, at_mines_found, uxo_found, other_items_found,
             is_demo, publication_status, retraction_note, created_at, updated_at)
         SELECT 'BENCH-LR-' || lpad(p.n::text, 6, '0'), h.id, {method},
-               {blob_sql("coalesce(ST_Centroid(h.geometry), p.geom)", f"100 + {rnd('p.n', 12)} * 800", "p.n + 100000000")},
+               {blob_sql("coalesce(ST_Centroid(h.geometry), p.geom)", radius, key)},
                {started}, {started} + 10 + floor({rnd("p.n", 14)} * 190)::int,
                (%(operators)s::bigint[])[1 + floor({rnd("p.n", 15)} * 3)::int],
                floor({rnd("p.n", 16)} * (40 * {items} + 1))::int,
@@ -350,7 +368,7 @@ def _incidents_sql():
             device_type, activity, summary, is_demo, publication_status, retraction_note,
             created_at, updated_at)
         SELECT 'BENCH-IN-' || lpad(p.n::text, 6, '0'),
-               %(start)s::date + floor({rnd("p.n", 22)} * (%(end)s::date - %(start)s::date + 1))::int,
+               {random_date_sql("p.n", 22)},
                CASE WHEN {rnd("p.n", 23)} < 0.80 THEN 'day'
                     WHEN {rnd("p.n", 23)} < 0.95 THEN 'month' ELSE 'year' END,
                coalesce(ST_PointOnSurface(h.geometry), p.geom),
