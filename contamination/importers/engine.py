@@ -88,18 +88,23 @@ class ImportReport:
         state = "as published" if self.publish else "as drafts"
         return f"Imported {self.rows_read} {label} {state}: {counts} in {self.seconds:.1f} s."
 
-    def lines(self):
-        """The full report as text lines (the command prints them; tests read them)."""
+    def lines(self, limit=None):
+        """The report as text lines; at most `limit` created/updated lines (problems: all)."""
         lines = [f"{self.file_name}: {self.format_label}, {self.rows_read} row(s) read."]
         lines += [f"Problem: {problem}" for problem in self.problems]
         lines += [f"Repaired: {note}" for note in self.repairs]
         lines += [f"Warning: {note}" for note in self.warnings]
         if self.ok:
             verb = "would be " if self.dry_run else ""
-            for reference in self.created:
-                lines.append(f"{verb}created: {reference}")
-            for reference, fields in self.updated:
-                lines.append(f"{verb}updated: {reference} ({', '.join(fields)})")
+            changes = [f"{verb}created: {reference}" for reference in self.created]
+            changes += [
+                f"{verb}updated: {reference} ({', '.join(fields)})"
+                for reference, fields in self.updated
+            ]
+            if limit is not None and len(changes) > limit:
+                more = len(changes) - limit
+                changes = changes[:limit] + [f"… and {more} more (-v 2 lists them all)"]
+            lines += changes
         lines.append(self.summary())
         return lines
 
@@ -402,7 +407,8 @@ class RecordImporter:
             raise CellError(
                 f"the geometry is a {geometry.geom_type}; {self.kind.label} need a {expected}"
             )
-        min_x, min_y, max_x, max_y = geometry.extent
+        # OGR's envelope is one C call; GEOSGeometry.extent walks every coordinate in Python.
+        min_x, max_x, min_y, max_y = ogr_envelope(geometry)
         if min_x < -180 or max_x > 180 or min_y < -90 or max_y > 90:
             extent = f"{min_x:.6g}, {min_y:.6g}, {max_x:.6g}, {max_y:.6g}"
             if max(abs(min_x), abs(max_x), abs(min_y), abs(max_y)) > 1000:
@@ -434,9 +440,9 @@ class RecordImporter:
 
     def model_errors(self, values, geometry):
         """Run the model's own field and record checks (no queries) on a draft instance."""
+        # The geometry was checked above, with the same rules as the model's clean().
         instance = self.kind.model(**values)
-        setattr(instance, self.kind.geometry_field, geometry)
-        exclude = {*self.kind.fk_fields, "admin_area", "reference"}
+        exclude = {*self.kind.fk_fields, "admin_area", "reference", self.kind.geometry_field}
         messages = []
         try:
             instance.clean_fields(exclude=exclude)
@@ -466,8 +472,7 @@ class RecordImporter:
             ):
                 casualties.setdefault(incident_id, []).append(tuple(values))
         if existing:
-            through = model.sources.through
-            fk = f"{model._meta.model_name}_id"
+            through, fk = citation_model(model)
             ids = [record.pk for record in existing.values()]
             for record_id, source_id in through.objects.filter(**{f"{fk}__in": ids}).values_list(
                 fk, "source_id"
@@ -479,7 +484,7 @@ class RecordImporter:
         for row in rows:
             record = existing.get(row.reference)
             if record is None:
-                instance = model(**row.values, reference=row.reference)
+                instance = model(**row.values)
                 setattr(instance, self.kind.geometry_field, row.geometry)
                 instance.publication_status = target_status
                 plan["create"].append((instance, row))
@@ -607,8 +612,7 @@ class RecordImporter:
         Casualty.objects.bulk_create(casualties, batch_size=BATCH_SIZE)
 
     def write_citations(self, pairs):
-        through = self.kind.model.sources.through
-        fk = f"{self.kind.model._meta.model_name}_id"
+        through, fk = citation_model(self.kind.model)
         links = [
             through(**{fk: record.pk, "source_id": source_id})
             for record, row in pairs
@@ -647,6 +651,22 @@ class RecordImporter:
                     )
                 )
             )
+
+
+def ogr_envelope(geometry):
+    """(min_x, max_x, min_y, max_y) of a GEOS geometry, computed by GEOS in C."""
+    envelope = geometry.envelope
+    if envelope.geom_type == "Point":
+        return envelope.x, envelope.x, envelope.y, envelope.y
+    ring = envelope.exterior_ring if envelope.geom_type == "Polygon" else envelope
+    xs, ys = zip(*ring.tuple, strict=True)
+    return min(xs), max(xs), min(ys), max(ys)
+
+
+def citation_model(model):
+    """The through model of `model.sources` and the name of its column for `model`."""
+    field = model._meta.get_field("sources")
+    return field.remote_field.through, f"{field.m2m_field_name()}_id"
 
 
 @contextmanager

@@ -75,7 +75,8 @@ class Command(BaseCommand):
             )
         finally:
             upload.cleanup()
-        for line in report.lines()[:-1]:
+        limit = None if options["verbosity"] > 1 else 20
+        for line in report.lines(limit)[:-1]:
             self.stdout.write(line)
         if not report.ok:
             raise CommandError(report.summary())
