@@ -179,8 +179,12 @@ class RecordImporter:
 
     # --- reading ---------------------------------------------------------------------
 
-    def import_upload(self, upload, *, dry_run):
-        """Check and import a `StoredUpload`; return the report (never raises for bad input)."""
+    def import_upload(self, upload, *, dry_run, expected_digest=None):
+        """Check and import a `StoredUpload`; return the report (never raises for bad input).
+
+        With `expected_digest` (from a dry run's `plan_digest()`), nothing is written unless
+        the import would do exactly what that dry run reported.
+        """
         started = time.monotonic()
         report = ImportReport(
             kind=self.kind.key,
@@ -198,6 +202,11 @@ class RecordImporter:
                 plan = self.plan(rows, report)
             if report.ok:
                 self.warn_outside_boundaries(rows, report)
+            if report.ok and expected_digest and report.plan_digest() != expected_digest:
+                raise ImportRejected(
+                    "The records changed since the check, so the import would now do something "
+                    "else than the report showed. Nothing was written: check the file again."
+                )
             if report.ok and not dry_run:
                 self.write(plan, report)
         except ImportRejected as error:
@@ -705,9 +714,9 @@ def polygonal_parts(geometry):
 
 
 def import_file(kind, upload, *, dry_run=False, repair=False, publish=False, organisation=None,
-                progress=None):  # fmt: skip
+                progress=None, expected_digest=None):  # fmt: skip
     """Import a `StoredUpload` of `kind` records; return the ImportReport."""
     importer = RecordImporter(
         kind, repair=repair, publish=publish, organisation=organisation, progress=progress
     )
-    return importer.import_upload(upload, dry_run=dry_run)
+    return importer.import_upload(upload, dry_run=dry_run, expected_digest=expected_digest)
