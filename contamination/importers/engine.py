@@ -134,7 +134,10 @@ class Resolver:
         self.sources = {s.url.strip(): s for s in Source.objects.exclude(url="").only("id", "url")}
         self.hazard_areas = None
         if kind.key == "land-releases":
-            self.hazard_areas = dict(HazardArea.objects.values_list("reference", "id"))
+            self.hazard_areas = {
+                reference: HazardArea(pk=pk, reference=reference)
+                for reference, pk in HazardArea.objects.values_list("reference", "id")
+            }
 
     def organisation(self, name):
         try:
@@ -398,7 +401,8 @@ class RecordImporter:
             )
         declared = transform is not None
         try:
-            ogr.coord_dim = 2
+            ogr.set_3d(False)
+            ogr.set_measured(False)
             if declared:
                 ogr.transform(transform)
             geometry = ogr.geos
@@ -547,18 +551,20 @@ class RecordImporter:
         changed = []
         for name, value in row.values.items():
             current = getattr(record, name)
-            if name in ("surveyed_by", "organisation"):
+            if name in self.kind.fk_fields:
                 current = getattr(record, f"{name}_id")
                 value = value.pk if value else None
-            elif name == "hazard_area":
-                current = record.hazard_area_id
             if isinstance(current, list):
                 if sorted(current) != sorted(value or []):
                     changed.append(name)
             elif current != value:
                 changed.append(name)
         current_geometry = getattr(record, self.kind.geometry_field)
-        if current_geometry is None or not current_geometry.equals_exact(row.geometry, 1e-9):
+        # The same shape drawn from another starting vertex is no change.
+        if current_geometry is None or not (
+            current_geometry.equals_exact(row.geometry, 1e-9)
+            or current_geometry.equals(row.geometry)
+        ):
             changed.append(self.kind.geometry_field)
         return changed
 
