@@ -77,6 +77,8 @@ class ImportReport:
             f"{len(self.created)} created, {len(self.updated)} updated, "
             f"{len(self.unchanged)} unchanged"
         )
+        if not self.ok and not self.bad_rows:
+            return "Nothing imported: " + " ".join(p.message for p in self.problems)
         if not self.ok:
             rows = len(self.bad_rows)
             return (
