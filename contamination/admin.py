@@ -14,9 +14,10 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
+from django.contrib.gis.db.models import GeometryField
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Value
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
@@ -26,7 +27,7 @@ from django.utils.html import format_html
 from leaflet.admin import LeafletGeoAdmin
 
 from contamination.forms import ImportUploadForm, RetractForm
-from contamination.geojson import feature_collection
+from contamination.geojson import SimplifyPreserveTopology, feature_collection
 from contamination.importers import KINDS, ImportRejected, StoredUpload, import_file
 from contamination.models import (
     AdminArea,
@@ -692,11 +693,18 @@ class AdminAreaAdmin(BoundariesMapMixin, LeafletGeoAdmin):
             areas = AdminArea.objects.filter(level=AdminArea.Level.UNIT)
             if not areas.exists():
                 areas = AdminArea.objects.countries()
+            # Simplified here rather than with feature_collection(tolerance=...), whose
+            # expression lacks an output_field on main (reported to the integrator).
+            areas = areas.annotate(
+                outline=SimplifyPreserveTopology(
+                    "geometry", Value(0.002), output_field=GeometryField(srid=4326)
+                )
+            )
             body = feature_collection(
                 areas.order_by("code"),
                 {"name": "name_en", "code": "code"},
+                geometry_field="outline",
                 precision=5,
-                tolerance=0.002,
             )
             cache.set(key, body, 600)
         return HttpResponse(body, content_type="application/geo+json")
