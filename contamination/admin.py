@@ -10,11 +10,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.gis.db.models import GeometryField
+from django.contrib.postgres.fields import ArrayField
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Value
@@ -24,6 +26,7 @@ from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from leaflet.admin import LeafletGeoAdmin
 
 from contamination.forms import ImportUploadForm, RetractForm
@@ -96,7 +99,16 @@ class RecordAdmin(BoundariesMapMixin, LeafletGeoAdmin):
     search_fields = ["reference"]
     change_list_template = "admin/contamination/record_change_list.html"
     object_history_template = "admin/contamination/record_history.html"
-    publication_readonly = ["published_at", "retracted_at", "created_at", "updated_at"]
+    # Status changes go through the publish and retract actions only, so that publishing is
+    # a deliberate step and a retraction always has its note (never a silent unpublish).
+    publication_readonly = [
+        "publication_status",
+        "retraction_note",
+        "published_at",
+        "retracted_at",
+        "created_at",
+        "updated_at",
+    ]
     publication_fieldset = (
         "Publication",
         {
@@ -109,11 +121,25 @@ class RecordAdmin(BoundariesMapMixin, LeafletGeoAdmin):
                 "created_at",
                 "updated_at",
             ],
-            "description": "Drafts are visible only here. Published records appear on the "
-            "site, in the API and in statistics. To withdraw a published record, use the "
-            "“Retract” action, which asks for a public note.",
+            "description": "New records are drafts, visible only here. Publish them with the "
+            "“Publish” action in the list once reviewed: published records appear on the site, "
+            "in the API and in statistics. To withdraw a published record, use the “Retract” "
+            "action, which asks for a public note.",
         },
     )
+
+    def formfield_for_dbfield(self, db_field, request=None, **kwargs):
+        # Lists of choices (hazard types, blocked land use) as checkboxes, not a text box
+        # where editors would have to know the stored values.
+        if isinstance(db_field, ArrayField) and db_field.base_field.choices:
+            return forms.TypedMultipleChoiceField(
+                choices=db_field.base_field.choices,
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                label=capfirst(db_field.verbose_name),
+                help_text=db_field.help_text,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def has_delete_permission(self, request, obj=None):
         # Deleting public data is a retraction: only superusers may really delete.
@@ -257,6 +283,7 @@ class RecordAdmin(BoundariesMapMixin, LeafletGeoAdmin):
             "token": token,
             "error": error,
             "kinds": KINDS,
+            "current_kind": KIND_BY_MODEL[self.model],
             "max_size": filesizeformat(settings.IMPORT_MAX_BYTES),
         }
         return TemplateResponse(request, "admin/contamination/import.html", context, status=status)

@@ -379,5 +379,5 @@ KINDS = {kind.key: kind for kind in (HAZARD_AREAS, LAND_RELEASES, INCIDENTS)}
 GDAL_OWN_COLUMNS = {
     "description", "timestamp", "begin", "end", "altitudemode", "tessellate", "extrude",
     "visibility", "draworder", "icon", "lon", "longitude", "lng", "x", "lat", "latitude", "y",
-    "wkt", "geometry", "geom", "fid", "ogc_fid", "snippet", "styleurl",
+    "wkt", "geometry", "geom", "fid", "ogc_fid", "snippet", "styleurl", "name",
 }  # fmt: skip

@@ -2,10 +2,11 @@
 // so editors see where they draw even when no map tiles load.
 (function () {
   "use strict";
-  var urlElement = document.getElementById("admin-boundaries-url");
   var cached = null;
 
   function boundaries() {
+    // Looked up when a map starts: this script loads before the element is parsed.
+    var urlElement = document.getElementById("admin-boundaries-url");
     if (!cached && urlElement) {
       cached = fetch(JSON.parse(urlElement.textContent), { credentials: "same-origin" })
         .then(function (response) { return response.ok ? response.json() : null; });

@@ -22,10 +22,9 @@ def hazard_form_data(**overrides):
         "name": "Orchard north of the road",
         "category": "sha",
         "status": "active",
-        "hazard_types": "ap_mine,uxo",
+        "hazard_types": ["ap_mine", "uxo"],
         "identified_on": "2023-04-02",
         "surveyed_by": "",
-        "blocked_land_use": "",
         "geometry": json.dumps(square_geojson(46.5, 40.0, 0.01)),
         "geometry_precision": "surveyed",
         "publication_status": "draft",
@@ -78,6 +77,21 @@ class RecordEditingTests(EditorTestCase):
         self.assertEqual(area.hazard_types, ["ap_mine", "uxo"])
         self.assertEqual(area.geometry.geom_type, "MultiPolygon")
         self.assertEqual(area.admin_area, self.unit)
+
+    def test_the_form_cannot_publish_or_retract_only_the_actions_can(self):
+        self.client.post(
+            reverse("admin:contamination_hazardarea_add"),
+            hazard_form_data(publication_status="published"),
+        )
+        self.assertEqual(HazardArea.objects.get().publication_status, "draft")
+        published = factories.make_hazard_area(reference="ED-2")
+        self.client.post(
+            reverse("admin:contamination_hazardarea_change", args=[published.pk]),
+            hazard_form_data(reference="ED-2", publication_status="draft"),
+        )
+        published.refresh_from_db()
+        self.assertEqual(published.publication_status, "published")
+        self.assertEqual(published.name, "Orchard north of the road")
 
     def test_an_invalid_polygon_from_the_widget_gets_the_reason(self):
         bow_tie = factories.bow_tie_geojson(46.5, 40.0, 0.01)
