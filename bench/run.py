@@ -10,7 +10,7 @@
 5. The table, printed and written to bench/results/<timestamp>.md and .json.
 
 Environment: SCALE (1 = 20,000 hazard areas, 50,000 land releases, 300,000 incidents),
-BENCH_SEED, BENCH_DURATION (seconds per URL and level, default 10), BENCH_LEVELS ("1,8,32"),
+BENCH_SEED, BENCH_DURATION (seconds per URL and level, default 8), BENCH_LEVELS ("1,8,32"),
 BENCH_ONLY (measure only targets whose name contains this text), BENCH_PEER (0 to skip
 pygeoapi), BENCH_GUNICORN_ARGS, BENCH_DATABASE_URL, BENCH_DB_NAME. Only 127.0.0.1 is ever
 targeted.
@@ -23,6 +23,7 @@ import os
 import platform
 import secrets
 import shlex
+import shutil
 import subprocess
 import sys
 import time
@@ -40,6 +41,8 @@ PYTHON = sys.executable
 WRK_SCRIPT = ROOT / "bench" / "wrk_report.lua"
 WARMUP_S = 2
 DEFAULT_GUNICORN_ARGS = "--workers 3 --threads 4 --worker-class gthread"
+UNCACHED_LEVELS = (1, 8)
+FLOOR_DURATION_S = 5  # pgbench's figures settle quickly; keeps the run inside its budget
 
 
 def log(message):
@@ -57,14 +60,16 @@ class Config:
         if self.scale <= 0:
             raise SystemExit("SCALE must be positive.")
         self.seed = int(os.environ.get("BENCH_SEED") or 2026)
-        self.duration = int(env_float("BENCH_DURATION", 10))
+        self.duration = int(env_float("BENCH_DURATION", 8))
         levels = os.environ.get("BENCH_LEVELS")
         self.levels = tuple(int(level) for level in levels.split(",")) if levels else targets.LEVELS
         self.only = os.environ.get("BENCH_ONLY", "").lower()
         self.peer = os.environ.get("BENCH_PEER", "1") != "0"
         self.gunicorn_args = os.environ.get("BENCH_GUNICORN_ARGS") or DEFAULT_GUNICORN_ARGS
         self.database_url = os.environ.get("BENCH_DATABASE_URL", "")
-        self.db_name = os.environ.get("BENCH_DB_NAME", "mineatlas_bench")
+        # One database per scale, so that a quick run does not replace the full-size dataset.
+        suffix = "" if self.scale == 1 else "_" + f"{self.scale:g}".replace(".", "_")
+        self.db_name = os.environ.get("BENCH_DB_NAME") or f"mineatlas_bench{suffix}"
 
 
 def server_environment(config):
@@ -86,6 +91,8 @@ def server_environment(config):
         LOG_LEVEL="WARNING",
         # The anonymous rate limit would answer 429 after 120 requests: wrk is one client.
         API_RATE_LIMIT="100000000/second",
+        # Built downloads are kept on disk under their ETag: start each run without them.
+        API_DOWNLOAD_CACHE_DIR=str(WORK / "downloads"),
         DJANGO_SETTINGS_MODULE="config.settings",
     )
     return env
@@ -319,7 +326,7 @@ def environment_facts(config, dataset_info):
     }
 
 
-def measure_site(config, env, selected, values, rows, skipped, notes, probes):
+def site_server(config, env, settings_module="config.settings"):
     port = free_port()
     command = [
         str(Path(PYTHON).parent / "gunicorn"),
@@ -330,7 +337,22 @@ def measure_site(config, env, selected, values, rows, skipped, notes, probes):
         "-",
         *shlex.split(config.gunicorn_args),
     ]
-    with Server("gunicorn", command, env, port, WORK / "gunicorn.log", cwd=ROOT) as site:
+    env = dict(env, DJANGO_SETTINGS_MODULE=settings_module)
+    log_name = "gunicorn.log" if settings_module == "config.settings" else "gunicorn-nocache.log"
+    return Server("gunicorn", command, env, port, WORK / log_name, cwd=ROOT)
+
+
+def log_measurement(label, level, measurement):
+    log(
+        f"  {label}{level:>3} clients: {measurement.throughput:8.1f} req/s  "
+        f"p50 {measurement.p50_ms:8.1f}  p95 {measurement.p95_ms:8.1f}  "
+        f"p99 {measurement.p99_ms:8.1f} ms  errors {measurement.errors}"
+    )
+
+
+def measure_site(config, env, selected, values, rows, skipped, notes, probes):
+    """Probe each target once, skip what is missing, then wrk it at each level."""
+    with site_server(config, env) as site:
         watch = MemoryWatch(site)
         watch.start()
         try:
@@ -353,11 +375,20 @@ def measure_site(config, env, selected, values, rows, skipped, notes, probes):
                     log(f"SKIP {target.name}: {reason}")
                     continue
                 features, ids, problem = describe_response(target, status, headers, body)
-                probes[target.name] = {"path": path, "features": features, "ids": ids}
+                probes[target.name] = {
+                    "path": path,
+                    "features": features,
+                    "ids": ids,
+                    "first_ms": seconds * 1000,
+                }
                 log(
                     f"{target.name}: {path} -> {len(body):,} bytes"
                     + (f", {features:,} features" if features is not None else "")
                     + f", first request {seconds * 1000:.0f} ms"
+                )
+                notes.append(
+                    f"{target.name}: first request {seconds * 1000:,.0f} ms, {len(body):,} bytes"
+                    + (f", {features:,} features" if features is not None else "")
                 )
                 if problem:
                     notes.append(f"{target.name}: {problem}")
@@ -366,17 +397,27 @@ def measure_site(config, env, selected, values, rows, skipped, notes, probes):
                     if level not in config.levels:
                         continue
                     measurement = run_wrk(url, level, config.duration)
-                    row = report.Row(target.name, target.group, level, site=measurement)
-                    row.notes.append(path)
-                    rows.append(row)
-                    log(
-                        f"  {level:>3} clients: {measurement.throughput:8.1f} req/s  "
-                        f"p50 {measurement.p50_ms:8.1f}  p95 {measurement.p95_ms:8.1f}  "
-                        f"p99 {measurement.p99_ms:8.1f} ms  errors {measurement.errors}"
-                    )
+                    rows.append(report.Row(target.name, target.group, level, site=measurement))
+                    log_measurement("", level, measurement)
         finally:
             watch.stop()
     return watch.worker_peak_mb
+
+
+def measure_uncached(config, env, selected, rows, probes):
+    """The targets with a floor again, with Django's cache off (bench/settings_nocache.py)."""
+    chosen = [t for t in selected if t.floor and t.name in probes]
+    if not chosen:
+        return
+    log("Uncached pass (Django's cache off) for the URLs that have a floor ...")
+    with site_server(config, env, "bench.settings_nocache") as site:
+        for target in chosen:
+            url = site.base_url + probes[target.name]["path"]
+            run_wrk(url, 1, WARMUP_S)
+            for row in rows:
+                if row.name == target.name and row.level in UNCACHED_LEVELS:
+                    row.uncached = run_wrk(url, row.level, config.duration)
+                    log_measurement(f"{target.name} uncached ", row.level, row.uncached)
 
 
 def measure_floors(config, selected, rows, notes, probes):
@@ -401,7 +442,8 @@ def measure_floors(config, selected, rows, notes, probes):
         log(f"floor {target.name}: {features:,} features, {size:,} bytes, same ids: {same}")
         for row in rows:
             if row.name == target.name and row.site:
-                row.floor = run_pgbench(sql, row.level, config.duration, target.name, db)
+                duration = min(config.duration, FLOOR_DURATION_S)
+                row.floor = run_pgbench(sql, row.level, duration, target.name, db)
                 log(
                     f"  {row.level:>3} clients: {row.floor.throughput:8.1f} q/s  "
                     f"p50 {row.floor.p50_ms:8.1f}  p95 {row.floor.p95_ms:8.1f} ms"
@@ -456,6 +498,7 @@ def main():
     if config.database_url:
         os.environ["DATABASE_URL"] = config.database_url
 
+    shutil.rmtree(WORK / "downloads", ignore_errors=True)
     ensure_database(config)
     import django
 
@@ -469,6 +512,7 @@ def main():
     selected = [t for t in targets.TARGETS if config.only in t.name.lower()]
     rows, skipped, notes, probes = [], [], [], {}
     worker_peak_mb = measure_site(config, env, selected, values, rows, skipped, notes, probes)
+    measure_uncached(config, env, selected, rows, probes)
     measure_floors(config, selected, rows, notes, probes)
     if config.peer:
         measure_peer(config, selected, rows, notes, skipped, probes, facts)
