@@ -18,6 +18,7 @@ targeted.
 
 import datetime
 import glob
+import io
 import json
 import os
 import platform
@@ -27,6 +28,7 @@ import shutil
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +41,8 @@ WORK = ROOT / "bench" / ".work"
 RESULTS = ROOT / "bench" / "results"
 PYTHON = sys.executable
 WRK_SCRIPT = ROOT / "bench" / "wrk_report.lua"
-WARMUP_S = 2
+WARMUP_S = 3
+WARMUP_CLIENTS = 8  # enough to reach every worker thread's first, slow request
 DEFAULT_GUNICORN_ARGS = "--workers 3 --threads 4 --worker-class gthread"
 UNCACHED_LEVELS = (1, 8)
 FLOOR_DURATION_S = 5  # pgbench's figures settle quickly; keeps the run inside its budget
@@ -185,6 +188,14 @@ def describe_response(target, status, headers, body):
         return None, None, f"expected an HTML page, got {content_type}"
     if target.kind == "csv" and "csv" not in content_type and "zip" not in content_type:
         return None, None, f"expected CSV, got {content_type}"
+    if target.kind == "zip":
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(body))
+            member = next(name for name in archive.namelist() if name.endswith("json"))
+            features = json.loads(archive.read(member))["features"]
+        except (zipfile.BadZipFile, StopIteration, ValueError, KeyError):
+            return None, None, f"expected a zip holding a GeoJSON file, got {content_type}"
+        return len(features), [feature.get("id") for feature in features], None
     if target.kind in ("geojson", "json"):
         try:
             data = json.loads(body)
@@ -196,6 +207,11 @@ def describe_response(target, status, headers, body):
                 return None, None, "expected a FeatureCollection"
             return len(features), [feature.get("id") for feature in features], None
     return None, None, None
+
+
+def warm_up(url):
+    """Requests whose figures are thrown away: connections, caches and imports warm up."""
+    run_wrk(url, WARMUP_CLIENTS, WARMUP_S)
 
 
 def run_wrk(url, level, duration):
@@ -315,7 +331,10 @@ def environment_facts(config, dataset_info):
             if dataset_info.reused
             else f"generated in {dataset_info.generated_in_s:.0f} s"
         ),
-        "duration per URL and level": f"{config.duration} s after a {WARMUP_S} s warm-up",
+        "duration per URL and level": (
+            f"{config.duration} s (floor {min(config.duration, FLOOR_DURATION_S)} s), after a "
+            f"{WARMUP_S} s warm-up with {WARMUP_CLIENTS} clients"
+        ),
         "Python": platform.python_version(),
         "Django": django.get_version(),
         "gunicorn": f"{gunicorn.__version__} ({config.gunicorn_args})",
@@ -392,7 +411,7 @@ def measure_site(config, env, selected, values, rows, skipped, notes, probes):
                 )
                 if problem:
                     notes.append(f"{target.name}: {problem}")
-                run_wrk(url, min(2, max(target.levels)), WARMUP_S)
+                warm_up(url)
                 for level in target.levels:
                     if level not in config.levels:
                         continue
@@ -413,7 +432,7 @@ def measure_uncached(config, env, selected, rows, probes):
     with site_server(config, env, "bench.settings_nocache") as site:
         for target in chosen:
             url = site.base_url + probes[target.name]["path"]
-            run_wrk(url, 1, WARMUP_S)
+            warm_up(url)
             for row in rows:
                 if row.name == target.name and row.level in UNCACHED_LEVELS:
                     row.uncached = run_wrk(url, row.level, config.duration)
@@ -477,7 +496,7 @@ def measure_peer(config, selected, rows, notes, skipped, probes, facts):
                 + ("the same features as the site" if same else "other features than the site")
                 + " (pygeoapi has no default order; it also counts numberMatched)"
             )
-            run_wrk(url, 2, WARMUP_S)
+            warm_up(url)
             for row in rows:
                 if row.name == target.name and row.site:
                     row.peer = run_wrk(url, row.level, config.duration)
