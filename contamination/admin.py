@@ -19,7 +19,7 @@ from django.contrib.gis.db.models import GeometryField
 from django.contrib.postgres.fields import ArrayField
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Value
+from django.db.models import Count, Max, URLField, Value
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
@@ -673,6 +673,7 @@ class IncidentAdmin(RecordAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    formfield_overrides = {URLField: {"assume_scheme": "https"}}
     list_display = ["name", "acronym", "kind", "country", "website"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "acronym"]
@@ -683,6 +684,8 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
+    # A URL typed without a scheme is taken as https (Django 6's default).
+    formfield_overrides = {URLField: {"assume_scheme": "https"}}
     list_display = ["publisher", "title", "published_on", "language", "is_reprint"]
     list_filter = ["language", "is_reprint", "publisher"]
     search_fields = ["publisher", "title", "url"]

@@ -216,6 +216,9 @@ class RecordImporter:
                 self.write(plan, report)
         except ImportRejected as error:
             report.problems.append(Problem(None, str(error)))
+        except GDALException as error:
+            # A file that opens but breaks while its rows are read (truncated, corrupt).
+            report.problems.append(Problem(None, f"The file could not be read to the end: {error}"))
         report.seconds = time.monotonic() - started
         return report
 

@@ -341,6 +341,19 @@ def extract_shapefile(zip_path, target):
     """Write the shapefile's parts under fixed names in `target`; return the .shp path."""
     chosen = inspect_zip(zip_path)
     target.mkdir(parents=True, exist_ok=True)
+    try:
+        _extract_members(zip_path, chosen, target)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as error:
+        raise ImportRejected(f"The ZIP file cannot be unpacked: {error}.") from None
+    shp = target / "layer.shp"
+    with open(shp, "rb") as file:
+        # Shapefile main header: big-endian file code 9994.
+        if file.read(4) != b"\x00\x00\x27\x0a":
+            raise ImportRejected("The .shp file in the ZIP is not a shapefile.")
+    return shp
+
+
+def _extract_members(zip_path, chosen, target):
     budget = settings.IMPORT_MAX_UNZIPPED_BYTES
     with zipfile.ZipFile(zip_path) as archive:
         for suffix, member in chosen.items():
@@ -354,12 +367,6 @@ def extract_shapefile(zip_path, target):
                             "The ZIP unpacks to more than its directory says; it was rejected."
                         )
                     out.write(chunk)
-    shp = target / "layer.shp"
-    with open(shp, "rb") as file:
-        # Shapefile main header: big-endian file code 9994.
-        if file.read(4) != b"\x00\x00\x27\x0a":
-            raise ImportRejected("The .shp file in the ZIP is not a shapefile.")
-    return shp
 
 
 def _string_list(items):
