@@ -158,6 +158,8 @@ class StoredUpload:
             "csv": sniff_csv,
         }[self.format.key]
         sniff(head, self.format)
+        if self.format is KML:
+            refuse_kml_links(self.path)
         path = self.path
         if self.format is SHAPEFILE:
             path = extract_shapefile(self.path, self.directory / "shapefile")
@@ -243,6 +245,23 @@ def sniff_kml(head, fmt):
             f"The file is named as KML but its first element is {found}, not <kml>"
             f" (it looks like {_describe_content(head)}); it was not opened."
         )
+
+
+KML_LINKS = re.compile(rb"<(?:[\w.-]+:)?(NetworkLink|!DOCTYPE|!ENTITY)\b", re.IGNORECASE)
+
+
+def refuse_kml_links(path):
+    """Refuse KML that makes a reader fetch other files or URLs (NetworkLink, entities)."""
+    with open(path, "rb") as file:
+        tail = b""
+        while chunk := file.read(1024 * 1024):
+            match = KML_LINKS.search(tail + chunk)
+            if match:
+                raise ImportRejected(
+                    f"The KML file contains <{match.group(1).decode()}>, which links to other "
+                    "files or addresses; it is not accepted. Export the placemarks themselves."
+                )
+            tail = chunk[-64:]  # a tag split across two chunks
 
 
 def sniff_csv(head, fmt):

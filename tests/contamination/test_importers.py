@@ -474,6 +474,16 @@ class FileProblemTests(ImportTestCase):
         path = self.write("entity.kml", doctype + "<kml>&x;</kml>")
         self.assertRejectedBeforeGdal("hazard-areas", path, "DOCTYPE or entities")
 
+    def test_a_kml_with_a_network_link_is_rejected(self):
+        placemarks = "<Placemark><name>x</name></Placemark>" * 20_000  # link past the head
+        kml = (
+            '<?xml version="1.0"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document>'
+            f"{placemarks}<NetworkLink><Link><href>http://127.0.0.1/x.kml</href></Link>"
+            "</NetworkLink></Document></kml>"
+        )
+        path = self.write("areas.kml", kml)
+        self.assertRejectedBeforeGdal("hazard-areas", path, "contains <NetworkLink>")
+
     def test_html_named_geojson_is_rejected(self):
         path = self.write("areas.geojson", "<!DOCTYPE html><html><body>Not found</body></html>")
         self.assertRejectedBeforeGdal("hazard-areas", path, "looks like an HTML page")
