@@ -225,8 +225,9 @@ class RecordImporter:
     def layers(self, datasource, report):
         layers = list(datasource)
         if upload_is_kml(datasource):
-            # LIBKML makes one layer per folder: read them all, in order.
-            return layers
+            # LIBKML makes one layer per folder: read them all, in order (empty folders have
+            # no columns to check).
+            return [layer for layer in layers if layer.num_feat]
         if len(layers) != 1:
             names = ", ".join(layer.name for layer in layers)
             raise ImportRejected(
