@@ -416,7 +416,8 @@ def history_events(obj):
     """Every recorded version of `obj` (and, for incidents, of its casualties), newest first.
 
     Each item: when, who (user name or the import file), what happened, and the fields that
-    changed with their old and new values. Three queries, whatever the number of events.
+    changed with their old and new values. A fixed number of queries, whatever the number of
+    events: the events, the casualties' events, the users, one per related model.
     """
     event_model = obj.events.model
     events = list(obj.events.select_related("pgh_context").order_by("pgh_created_at", "pgh_id"))
@@ -426,6 +427,13 @@ def history_events(obj):
         for field in obj._meta.concrete_fields
         if field.name not in HIDDEN_HISTORY_FIELDS and field.attname in tracked
     ]
+    # Related rows (admin area, organisation, hazard area) by name: one query per kind.
+    related_names = {}
+    for field in fields:
+        if field.is_relation:
+            ids = {getattr(event, field.attname) for event in events} - {None}
+            objects = field.related_model._base_manager.in_bulk(ids)
+            related_names[field.name] = {pk: str(related) for pk, related in objects.items()}
     items = []
     previous = None
     for event in events:
@@ -436,6 +444,9 @@ def history_events(obj):
             if previous is None or old != new:
                 if previous is None and new in (None, "", []):
                     continue
+                if field.name in related_names:
+                    names = related_names[field.name]
+                    old, new = names.get(old, old), names.get(new, new)
                 changes.append(describe_change(field, old, new, previous is None))
         label = {"insert": "Created", "update": "Changed", "delete": "Deleted"}.get(
             event.pgh_label, event.pgh_label

@@ -276,7 +276,22 @@ class HistoryTests(EditorTestCase):
             events[1]["changes"],
         )
         self.assertIn(("publication status", "Draft", "Published"), events[0]["changes"])
+        self.assertIn(("admin area", "", "Ağdam"), events[2]["changes"])
         self.assertContains(response, "Orchard south of the road")
+
+    def test_the_history_page_query_count_does_not_grow_with_events(self):
+        incident = factories.make_incident(casualties=[{"outcome": "killed"}])
+        url = reverse("admin:contamination_incident_history", args=[incident.pk])
+        with CaptureQueriesContext(connection) as few:
+            self.assertEqual(self.client.get(url).status_code, 200)
+        for number in range(5):
+            Incident.objects.filter(pk=incident.pk).update(summary=f"Version {number}")
+            factories.make_organisation()
+        with CaptureQueriesContext(connection) as many:
+            response = self.client.get(url)
+        self.assertEqual(len(many), len(few))
+        self.assertContains(response, "Version 4")
+        self.assertContains(response, "Casualty added")
 
     def test_an_editor_does_not_see_the_superuser_only_events_link(self):
         area = factories.make_hazard_area()
