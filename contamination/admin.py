@@ -502,6 +502,8 @@ def describe_change(field, old, new, first):
 
 
 def format_value(value):
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if value in (None, ""):
         return "—"
     if isinstance(value, list):
