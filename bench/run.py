@@ -494,7 +494,7 @@ def measure_peer(config, selected, rows, notes, skipped, probes, facts):
             notes.append(
                 f"pygeoapi for {target.name}: {len(features):,} features, {len(body):,} bytes; "
                 + ("the same features as the site" if same else "other features than the site")
-                + " (pygeoapi has no default order; it also counts numberMatched)"
+                + " (sorted as the API sorts; pygeoapi also counts numberMatched)"
             )
             warm_up(url)
             for row in rows:
