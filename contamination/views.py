@@ -372,7 +372,9 @@ def record_page(request, record, template, citations, **context):
 def hazard_area_detail(request, pk):
     record = public_record(HazardArea.objects.select_related("admin_area", "surveyed_by"), pk)
     citations = HazardAreaSource.objects.filter(hazard_area=record).select_related("source")
-    releases = record.releases.published().only("id", "reference", "method", "area_m2")
+    releases = record.releases.published().only(
+        "id", "reference", "method", "area_m2", "hazard_area_id"
+    )
     hazard_labels = dict(HazardArea.HazardType.choices)
     land_labels = dict(HazardArea.LandUse.choices)
     return record_page(

@@ -17,12 +17,16 @@
   var FILTERS = ["start", "end", "area", "category", "hazard_type", "method", "organisation"];
   var LAYERS = ["areas", "hazards", "releases", "incidents"];
   // Which filters each layer's endpoint takes (the API's shared filter names).
+  // The API refuses parameters an endpoint does not know, so each layer gets only its own.
+  // The areas' figures follow every filter except the area itself.
   var LAYER_FILTERS = {
-    areas: ["start", "end"],
+    areas: ["start", "end", "category", "hazard_type", "method", "organisation"],
     hazards: ["start", "end", "area", "category", "hazard_type", "organisation"],
     releases: ["start", "end", "area", "method", "organisation"],
-    incidents: ["start", "end", "area"],
+    incidents: ["start", "end", "area", "hazard_type"],
   };
+  // Incidents name the same kinds of ordnance `device_type`.
+  var RENAMED = { incidents: { hazard_type: "device_type" } };
   var ENDPOINT = { hazards: "hazardAreas", releases: "landReleases", incidents: "incidents" };
   var RECORD_URL = { hazards: "hazardAreas", releases: "landReleases", incidents: "incidents" };
   var CLUSTER_BELOW_ZOOM = 10;
@@ -97,8 +101,9 @@
 
   function filterQuery(state, layer, extra) {
     var params = new URLSearchParams();
+    var renamed = RENAMED[layer] || {};
     LAYER_FILTERS[layer].forEach(function (name) {
-      if (state.filters[name]) params.set(name, state.filters[name]);
+      if (state.filters[name]) params.set(renamed[name] || name, state.filters[name]);
     });
     Object.keys(extra || {}).forEach(function (name) { params.set(name, extra[name]); });
     return params.toString();
@@ -285,16 +290,13 @@
       ["Hazard area still to release", formatNumber(p.hazard_km2, 2) + " km²"],
       ["Share of the area", formatNumber(p.share_pct, 2) + " %"],
     ];
-    if (p.released_km2 != null) {
-      var released = p.released_km2;
-      if (typeof released === "object") {
-        rows.push(["Released (cancelled / reduced / cleared)", formatNumber(released.cancelled, 2) + " / " + formatNumber(released.reduced, 2) + " / " + formatNumber(released.cleared, 2) + " km²"]);
-      } else {
-        rows.push(["Land released", formatNumber(released, 2) + " km²"]);
-      }
+    if (p.released_cleared_km2 != null) {
+      rows.push(["Land cancelled", formatNumber(p.released_cancelled_km2, 2) + " km²"]);
+      rows.push(["Land reduced", formatNumber(p.released_reduced_km2, 2) + " km²"]);
+      rows.push(["Land cleared", formatNumber(p.released_cleared_km2, 2) + " km²"]);
     }
     if (p.incidents != null) rows.push(["Incidents", formatNumber(p.incidents)]);
-    if (p.casualties != null) rows.push(["Casualties", typeof p.casualties === "object" ? formatNumber((p.casualties.killed || 0) + (p.casualties.injured || 0)) : formatNumber(p.casualties)]);
+    if (p.killed != null) rows.push(["People killed / injured", formatNumber(p.killed) + " / " + formatNumber(p.injured)]);
     layer.bindPopup(
       '<strong><a href="' + url + '">' + escapeHtml(areaName(p)) + "</a></strong>" +
       '<table class="popup-table">' + rows.map(function (r) { return "<tr><th scope=row>" + r[0] + "</th><td>" + r[1] + "</td></tr>"; }).join("") + "</table>" +
