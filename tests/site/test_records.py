@@ -1,5 +1,4 @@
 from django.test import TestCase
-from django.urls import reverse
 
 from contamination.models import HazardArea
 from tests.site.world import CacheClearing, build_world
