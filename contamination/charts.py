@@ -93,19 +93,23 @@ class Records:
     incidents: object
 
 
+# Land released and items found use the same functions as the API's /api/v1/stats/ answers,
+# so a chart and the API agree to the last digit.
+
+
 def _releases(records):
-    rows = stats.releases_by_year(records.land_releases)
+    rows = stats.release_by(records.land_releases, "year")
     return Table(
         ["Year", "Cancelled", "Reduced", "Cleared"],
-        [[r.year, r.cancelled_km2, r.reduced_km2, r.cleared_km2] for r in rows],
+        [[r.label, r.cancelled_km2, r.reduced_km2, r.cleared_km2] for r in rows],
     )
 
 
 def _items(records):
-    rows = stats.items_by_year(records.land_releases)
+    rows = stats.items_found_by(records.land_releases, "year")
     return Table(
         ["Year", "Anti-personnel mines", "Anti-vehicle mines", "UXO", "Other items"],
-        [[r.year, r.ap_mines, r.at_mines, r.uxo, r.other] for r in rows],
+        [[r.label, r.ap_mines, r.at_mines, r.uxo, r.other] for r in rows],
     )
 
 
@@ -113,7 +117,7 @@ def _casualties_by_group(records):
     rows = stats.casualties_by_year(records.incidents)
     return Table(
         ["Year", "Civilian", "Deminer", "Military or security", "Unknown group"],
-        [[r.year, r.civilian, r.deminer, r.military, r.unknown] for r in rows],
+        [[str(r.year), r.civilian, r.deminer, r.military, r.unknown] for r in rows],
     )
 
 
@@ -131,7 +135,7 @@ def _hazard_remaining(records):
     rows = stats.hazard_remaining_by_year(records.hazard_areas, records.land_releases)
     return Table(
         ["Year", "Remaining", "Identified so far", "Released so far"],
-        [[r.year, r.remaining_km2, r.identified_km2, r.released_km2] for r in rows],
+        [[str(r.year), r.remaining_km2, r.identified_km2, r.released_km2] for r in rows],
     )
 
 

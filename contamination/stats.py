@@ -177,33 +177,8 @@ def casualty_totals(incidents):
 
 
 # --- Series for the public site's charts (site) ------------------------------------------
-# Each returns a list of small dataclasses, one per row of the chart's data table, oldest first.
-
-
-@dataclass(frozen=True)
-class ReleaseYear:
-    year: int
-    cancelled_km2: float
-    reduced_km2: float
-    cleared_km2: float
-    count: int
-
-    @property
-    def total_km2(self):
-        return self.cancelled_km2 + self.reduced_km2 + self.cleared_km2
-
-
-@dataclass(frozen=True)
-class ItemsYear:
-    year: int
-    ap_mines: int
-    at_mines: int
-    uxo: int
-    other: int
-
-    @property
-    def total(self):
-        return self.ap_mines + self.at_mines + self.uxo + self.other
+# Cross-tabulations the charts need beyond `release_by` / `items_found_by` / `casualties_by`
+# (below): one row per year or sex, oldest first.
 
 
 @dataclass(frozen=True)
@@ -247,59 +222,6 @@ class HazardRemainingYear:
     @property
     def remaining_km2(self):
         return max(self.identified_km2 - self.released_km2, 0.0)
-
-
-def releases_by_year(land_releases):
-    """Land released per completion year, by method, in km² (1 query)."""
-    method = LandRelease.Method
-    rows = (
-        land_releases.filter(completed_on__isnull=False)
-        .annotate(year=ExtractYear("completed_on"))
-        .values("year")
-        .order_by("year")
-        .annotate(
-            cancelled=Sum("area_m2", filter=Q(method=method.CANCELLED)),
-            reduced=Sum("area_m2", filter=Q(method=method.REDUCED)),
-            cleared=Sum("area_m2", filter=Q(method=method.CLEARED)),
-            count=Count("id"),
-        )
-    )
-    return [
-        ReleaseYear(
-            year=row["year"],
-            cancelled_km2=_km2(row["cancelled"]),
-            reduced_km2=_km2(row["reduced"]),
-            cleared_km2=_km2(row["cleared"]),
-            count=row["count"],
-        )
-        for row in rows
-    ]
-
-
-def items_by_year(land_releases):
-    """Explosive items found and destroyed per completion year, by type (1 query)."""
-    rows = (
-        land_releases.filter(completed_on__isnull=False)
-        .annotate(year=ExtractYear("completed_on"))
-        .values("year")
-        .order_by("year")
-        .annotate(
-            ap=Coalesce(Sum("ap_mines_found"), 0),
-            at=Coalesce(Sum("at_mines_found"), 0),
-            uxo=Coalesce(Sum("uxo_found"), 0),
-            other=Coalesce(Sum("other_items_found"), 0),
-        )
-    )
-    return [
-        ItemsYear(
-            year=row["year"],
-            ap_mines=row["ap"],
-            at_mines=row["at"],
-            uxo=row["uxo"],
-            other=row["other"],
-        )
-        for row in rows
-    ]
 
 
 def casualties_by_year(incidents):

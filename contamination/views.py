@@ -225,49 +225,15 @@ def area_list(request):
 
 
 def area_table():
-    """Every first-level unit with its published figures (4 queries)."""
-    published = PublicationStatus.PUBLISHED
-    open_areas = ~Q(hazard_areas__status=HazardArea.Status.RELEASED)
-    hazard = dict(
-        AdminArea.objects.units()
-        .annotate(
-            m2=stats.Sum(
-                "hazard_areas__area_m2",
-                filter=Q(hazard_areas__publication_status=published) & open_areas,
-            )
-        )
-        .values_list("code", "m2")
+    """Every first-level unit with its published figures, as the API's areas give them (1 query)."""
+    records = published_records()
+    figures = stats.area_figures(
+        AdminArea.objects.units(),
+        records.hazard_areas,
+        records.land_releases,
+        records.incidents,
     )
-    released = dict(
-        AdminArea.objects.units()
-        .annotate(
-            m2=stats.Sum(
-                "land_releases__area_m2", filter=Q(land_releases__publication_status=published)
-            )
-        )
-        .values_list("code", "m2")
-    )
-    incidents = dict(
-        AdminArea.objects.units()
-        .annotate(n=Count("incidents", filter=Q(incidents__publication_status=published)))
-        .values_list("code", "n")
-    )
-    rows = []
-    for area in AdminArea.objects.units().only("code", "name_en", "area_km2", "economic_region"):
-        hazard_km2 = (hazard.get(area.code) or 0) / 1e6
-        rows.append(
-            {
-                "code": area.code,
-                "name": area.name_en,
-                "region": area.economic_region,
-                "hazard_km2": hazard_km2,
-                "share_pct": 100 * hazard_km2 / area.area_km2 if area.area_km2 else None,
-                "released_km2": (released.get(area.code) or 0) / 1e6,
-                "incidents": incidents.get(area.code) or 0,
-            }
-        )
-    rows.sort(key=lambda row: (-row["hazard_km2"], row["name"]))
-    return rows
+    return sorted(figures, key=lambda row: (-row.hazard_km2, row.name))
 
 
 def area_detail(request, code):

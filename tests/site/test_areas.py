@@ -12,18 +12,18 @@ class AreaListTests(CacheClearing, TestCase):
     def test_it_lists_every_unit_with_published_figures(self):
         response = self.client.get(reverse("contamination:area-list"))
         self.assertEqual(response.status_code, 200)
-        rows = {row["code"]: row for row in response.context["rows"]}
+        rows = {row.code: row for row in response.context["rows"]}
         self.assertEqual(set(rows), {"AZ-WST", "AZ-EST"})
         # Westshire: the published area only (the draft one there is ignored).
-        self.assertAlmostEqual(rows["AZ-WST"]["hazard_km2"], 0.948, places=3)
-        self.assertEqual(rows["AZ-WST"]["incidents"], 1)
+        self.assertAlmostEqual(rows["AZ-WST"].hazard_km2, 0.948, places=3)
+        self.assertEqual(rows["AZ-WST"].incidents, 1)
         # Eastshire: only a retracted area and release, which never count.
-        self.assertEqual(rows["AZ-EST"]["hazard_km2"], 0)
-        self.assertEqual(rows["AZ-EST"]["released_km2"], 0)
+        self.assertEqual(rows["AZ-EST"].hazard_km2, 0)
+        self.assertEqual(rows["AZ-EST"].released_km2, 0)
         self.assertContains(response, 'href="/areas/AZ-WST/"')
 
     def test_its_queries_are_pinned(self):
-        with self.assertNumQueries(8):  # version, 4 for the table, 3 for the demo flag
+        with self.assertNumQueries(5):  # version, the table, 3 for the demo flag
             self.client.get(reverse("contamination:area-list"))
         with self.assertNumQueries(1):
             self.client.get(reverse("contamination:area-list"))
