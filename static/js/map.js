@@ -73,7 +73,7 @@
     FILTERS.forEach(function (name) { filters[name] = (params.get(name) || "").trim(); });
     var lat = parseFloat(params.get("lat"));
     var lng = parseFloat(params.get("lng"));
-    var zoom = parseInt(params.get("z"), 10);
+    var zoom = parseFloat(params.get("z"));
     return {
       center: isFinite(lat) && isFinite(lng) ? [lat, lng] : null,
       zoom: isFinite(zoom) ? zoom : null,
@@ -197,6 +197,8 @@
       zoom: this.state.zoom || this.config.zoom,
       minZoom: 3,
       maxZoom: 18,
+      // Half steps let the whole country fill a typical window (z 7 is too small, 8 too big).
+      zoomSnap: 0.5,
       zoomControl: interactive,
       dragging: interactive,
       scrollWheelZoom: this.mode === "explorer",
@@ -232,6 +234,8 @@
       map.fitBounds(record.getBounds(), { maxZoom: 14, padding: [30, 30] });
     }
 
+    var selfZoom = this;
+    map.on("zoomend", function () { selfZoom.areasLayer.setStyle(selfZoom.areaStyle.bind(selfZoom)); });
     if (this.explorer) {
       this.bindForm();
       var self = this;
@@ -256,7 +260,9 @@
       color: highlighted ? "#1b1f24" : "#6b7580",
       weight: highlighted ? 3 : 1,
       fillColor: showFill ? classColour(value, this.limits || []) : "#f4f1ee",
-      fillOpacity: showFill ? 0.75 : 0.35,
+      // Lighter when record layers are drawn over it, and faint once single records can be
+      // told apart, so that they stay legible.
+      fillOpacity: !showFill ? 0.35 : this.map && this.map.getZoom() >= CLUSTER_BELOW_ZOOM ? 0.2 : this.state.layers.length > 1 ? 0.55 : 0.8,
     };
   };
 
@@ -273,8 +279,9 @@
   AtlasMap.prototype.incidentMarker = function (feature, latlng) {
     var p = feature.properties || {};
     if (p.count != null) {
-      var radius = 6 + Math.min(22, Math.sqrt(p.count) * 3);
-      return L.circleMarker(latlng, { radius: radius, color: "#3d1f5c", weight: 1.5, fillColor: "#6a3d9a", fillOpacity: 0.7 });
+      // Area grows with the count; translucent so that the polygons beneath stay visible.
+      var radius = 5 + Math.min(18, Math.sqrt(p.count) * 1.6);
+      return L.circleMarker(latlng, { radius: radius, color: "#3d1f5c", weight: 1.5, fillColor: "#6a3d9a", fillOpacity: 0.4 });
     }
     return L.circleMarker(latlng, { radius: 6, color: "#ffffff", weight: 1.5, fillColor: "#6a3d9a", fillOpacity: 0.95 });
   };
@@ -309,6 +316,15 @@
     return function (feature, layer) {
       var p = feature.properties || {};
       var labels = self.config.labels || {};
+      if (p.count === 1 && p.incident != null) {
+        var single = self.config.recordUrls.incidents.replace("{id}", encodeURIComponent(p.incident));
+        layer.bindPopup(
+          '<strong><a href="' + single + '">One incident</a></strong><br>' +
+          formatNumber(p.killed) + " killed, " + formatNumber(p.injured) + " injured<br>" +
+          '<a href="' + single + '">Record page, sources and history</a>'
+        );
+        return;
+      }
       if (p.count != null) {
         layer.bindPopup(
           "<strong>" + formatNumber(p.count) + " incident" + (p.count === 1 ? "" : "s") + "</strong><br>" +
@@ -363,7 +379,10 @@
         self.limits = breaks(result.features.map(function (f) { return Number((f.properties || {})[self.state.measure]); }));
         self.areasLayer.clearLayers();
         self.areasLayer.addData(result.features);
-        if (self.mode === "teaser" && self.areasLayer.getBounds().isValid()) {
+        var fitCountry = self.mode === "teaser" || (self.explorer && !self.state.center && !self.fitted);
+        if (fitCountry && self.areasLayer.getBounds().isValid()) {
+          // Without a position in the address, show the whole country whatever the window size.
+          self.fitted = true;
           self.map.fitBounds(self.areasLayer.getBounds(), { padding: [4, 4] });
         }
         if (self.mode === "area" && self.config.area) {
@@ -403,7 +422,10 @@
         return;
       }
       var url;
-      var extra = { zoom: String(zoom), bbox: self.bboxParam() };
+      // Points need no simplification: the incidents list takes no zoom, the clusters do.
+      var extra = { bbox: self.bboxParam() };
+      // The API takes whole zoom levels; rounding up keeps the finer geometry.
+      if (name !== "incidents" || zoom < CLUSTER_BELOW_ZOOM) extra.zoom = String(Math.ceil(zoom));
       if (name === "incidents" && zoom < CLUSTER_BELOW_ZOOM) {
         url = self.config.api.incidentClusters + "?" + filterQuery(self.state, name, extra);
       } else {
