@@ -206,8 +206,9 @@ def build(name, records, area=None):
 
 # --- Drawing ---------------------------------------------------------------------------------
 
-WIDTH, HEIGHT = 640, 360
-LEFT, RIGHT, TOP, BOTTOM = 56, 16, 56, 36
+# A narrow viewBox keeps the text legible when the chart shrinks on a phone.
+WIDTH, HEIGHT = 560, 340
+LEFT, RIGHT, TOP, BOTTOM = 56, 12, 60, 36
 
 
 def format_number(value, decimals=0):
@@ -241,13 +242,13 @@ def _frame(title, unit, ticks, plot_height, series):
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-label="{escape(title)} (the data table follows)" class="chart-svg" '
-        'font-family="system-ui, sans-serif" font-size="12">',
+        'font-family="system-ui, sans-serif" font-size="13">',
         f"<title>{escape(title)}</title>",
     ]
     # Legend across the top, wrapping to a second row when needed.
     x, y = LEFT, 18
     for index, name in enumerate(series):
-        width = 26 + 7 * len(name)
+        width = 30 + 6.9 * len(name)
         if x + width > WIDTH - RIGHT:
             x, y = LEFT, y + 18
         colour = PALETTE[index % len(PALETTE)]

@@ -124,13 +124,40 @@ def _change(model, event):
     if status == PublicationStatus.PUBLISHED and before == PublicationStatus.RETRACTED:
         return Change("republished", event.pgh_created_at, **common)
     changed = [
-        label
+        _describe(model, name, label, getattr(event, f"prev_{name}"), getattr(event, name))
         for name, label in PUBLIC_FIELDS[model].items()
         if getattr(event, name) != getattr(event, f"prev_{name}")
     ]
     if changed and status == PublicationStatus.PUBLISHED:
         return Change("corrected", event.pgh_created_at, changed=changed, **common)
     return None  # a write that changed nothing the public sees
+
+
+# Shown as a bare field name: a boundary or free text does not fit in a sentence, and an
+# id would mean nothing to a reader.
+NAME_ONLY = {"geometry", "location", "summary", "surveyed_by_id", "organisation_id"}
+NAME_ONLY |= {"hazard_area_id"}
+
+
+def _value(model, name, value):
+    if value is None or value == "" or value == []:
+        return "not stated"
+    field = model._meta.get_field(name)
+    choices = dict(getattr(field, "base_field", field).choices or [])
+    if isinstance(value, list):
+        return ", ".join(str(choices.get(item, item)) for item in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(choices.get(value, value))
+
+
+def _describe(model, name, label, before, after):
+    """'category from X to Y' in plain words; previous values were public, so may be shown."""
+    if name in NAME_ONLY:
+        return label
+    return f"{label} from {_value(model, name, before)} to {_value(model, name, after)}"
 
 
 def record_history(record):

@@ -56,9 +56,14 @@ class RecordPageTests(CacheClearing, TestCase):
         self.assertNotContains(response, "Unreviewed rename")
         changes = [(c.kind, c.changed) for c in response.context["changes"]]
         self.assertEqual(
-            changes, [("published", []), ("corrected", ["name"]), ("corrected", ["name"])]
+            changes,
+            [
+                ("published", []),
+                ("corrected", ["name from Orchard edge to Orchard edge, north"]),
+                ("corrected", ["name from Orchard edge, north to Orchard edge, north field"]),
+            ],
         )
-        self.assertContains(response, "Corrected</span>: name changed", html=False)
+        self.assertContains(response, "Corrected</span>: name from Orchard edge to")
 
     def test_a_release_does_not_link_a_draft_hazard_area(self):
         self.release.hazard_area = self.draft_hazard

@@ -59,7 +59,7 @@ class ChangelogTests(CacheClearing, TestCase):
         self.assertIn(("corrected", "LR-PUB"), changes)
         self.assertIn(("retracted", "IN-PUB"), changes)
         self.assertNotIn(("published", "HA-PUB"), changes)
-        self.assertContains(response, "UXO found changed")
+        self.assertContains(response, "UXO found from 3 to 4")
         self.assertContains(response, "Counted twice.")
         self.assertNotContains(response, "DRAFT-")
 
