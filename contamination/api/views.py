@@ -19,8 +19,14 @@ from django.db.models.functions import Round
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView
@@ -90,6 +96,11 @@ class DownloadThrottle(AnonymousThrottle):
     setting = "API_DOWNLOAD_RATE_LIMIT"
 
 
+def get_schema(**kwargs):
+    """Describe a view's GET (operation ids belong to methods, not classes)."""
+    return extend_schema_view(get=extend_schema(**kwargs))
+
+
 def bad_request(parameter, message):
     return ValidationError({parameter: [message]})
 
@@ -97,9 +108,21 @@ def bad_request(parameter, message):
 PAGE_PARAMETERS = {"page", "page_size"}
 
 
+class PublicSchema(AutoSchema):
+    """Document the FilterSet's parameters on every view that has one, lists or not (the
+    GeoJSON lists are described by raw schemas, which drf-spectacular does not take for
+    lists)."""
+
+    def get_filter_backends(self):
+        if getattr(self.view, "filterset_class", None):
+            return self.view.filter_backends
+        return []
+
+
 class PublicAPIView(GenericAPIView):
     """Read-only, strict about its query parameters, versioned answers."""
 
+    schema = PublicSchema()
     content_negotiation_class = QueryParameterNegotiation
     throttle_classes = [AnonymousThrottle]
     renderer_classes = [JSONRenderer]
@@ -416,10 +439,12 @@ class GeoDetailView(PublicAPIView):
 
 
 def geo_list_schema(resource, tag, description, *, zoom=True):
+    operation_id = f"{resource.name}_list"
     parameters = [FORMAT_GEO, *page_parameters(1000, 10000)]
     if zoom:
         parameters.append(ZOOM)
-    return extend_schema(
+    return get_schema(
+        operation_id=operation_id,
         tags=[tag],
         description=description,
         parameters=parameters,
@@ -442,7 +467,8 @@ def geo_list_schema(resource, tag, description, *, zoom=True):
 
 
 def geo_detail_schema(resource, tag):
-    return extend_schema(
+    return get_schema(
+        operation_id=f"{resource.name}_retrieve",
         tags=[tag],
         parameters=[
             OpenApiParameter(
@@ -538,7 +564,8 @@ FROM (
 """
 
 
-@extend_schema(
+@get_schema(
+    operation_id="incidents_clusters",
     tags=["incidents"],
     description="Map layer: published incidents aggregated to a grid whose cell follows the "
     "zoom (about 60 screen pixels), as GeoJSON points with `count`, `killed` and `injured`. "
@@ -608,7 +635,8 @@ class AreaQuerysetMixin:
         return filterset.qs.annotate(**annotations)
 
 
-@extend_schema(
+@get_schema(
+    operation_id="areas_list",
     tags=["areas"],
     description="Countries and first-level units (rayons and cities) with the figures the "
     "published records give for each — for a choropleth. `?level=1` gives the units. The "
@@ -635,7 +663,8 @@ class AreaList(AreaQuerysetMixin, GeoListView):
         return self.areas_with_figures(self.get_queryset()).order_by("level", "code", "id")
 
 
-@extend_schema(
+@get_schema(
+    operation_id="areas_retrieve",
     tags=["areas"],
     description="One area by its code (e.g. `AZ-AGM`), with its figures, as a GeoJSON Feature.",
     parameters=[
@@ -716,7 +745,7 @@ class PlainListView(PublicAPIView):
 
 
 def plain_list_schema(serializer, tag, description):
-    return extend_schema(
+    return get_schema(
         tags=[tag],
         description=description,
         parameters=[FORMAT_JSON, *page_parameters(100, 1000)],
@@ -797,7 +826,7 @@ class ChangeFilterForm(filters.forms.Form):
     kind = filters.CommaMultipleChoiceField(choices=[(k, k) for k in CHANGE_KINDS], required=False)
 
 
-@extend_schema(
+@get_schema(
     tags=["sync"],
     description="Records published, changed, retracted or deleted since a moment, oldest "
     "first — to keep a local copy in sync. Drafts never appear; a record sent back to draft "
@@ -891,37 +920,8 @@ def _iso(moment):
 # --- Statistics -------------------------------------------------------------------------
 
 
-class StatsFilter(filters.AreaFigureFilter):
-    area = filters.area_filter()
-    bbox = filters.BBoxFilter(
-        method="keep",
-        help_text="`minLon,minLat,maxLon,maxLat`: count records intersecting the box only.",
-    )
-
-    class Meta:
-        model = HazardArea
-        fields = []
-        form = filters.FilterForm
-
-    def record_querysets(self):
-        hazards, releases, incidents = super().record_querysets()
-        area = self.form.areas.get("area")
-        if area:
-            hazards, releases, incidents = (
-                hazards.in_area(area),
-                releases.in_area(area),
-                incidents.in_area(area),
-            )
-        box = self.form.cleaned_data.get("bbox")
-        if box:
-            hazards = hazards.filter(geometry__intersects=box)
-            releases = releases.filter(geometry__intersects=box)
-            incidents = incidents.filter(location__intersects=box)
-        return hazards, releases, incidents
-
-
 class StatsView(PublicAPIView):
-    filterset_class = StatsFilter
+    filterset_class = filters.StatsFilter
     paginated = False
     group_choices = ()
     default_group = None
@@ -967,7 +967,7 @@ def group_parameter(choices, default):
 
 
 def stats_schema(serializer, description, parameters=()):
-    return extend_schema(
+    return get_schema(
         tags=["statistics"],
         description=description + " Computed in the database from published records only; "
         "filters as in the lists (each applies to the record kinds that have that field).",
