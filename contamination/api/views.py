@@ -38,7 +38,12 @@ from rest_framework.throttling import SimpleRateThrottle
 from contamination import geojson, stats
 from contamination.api import filters
 from contamination.api import serializers as s
-from contamination.api.versioning import cached_count, version_text, versioned_response
+from contamination.api.versioning import (
+    cached_count,
+    data_version,
+    version_text,
+    versioned_response,
+)
 from contamination.geojson import SimplifyPreserveTopology
 from contamination.models import (
     AdminArea,
@@ -1088,5 +1093,8 @@ def api_index(request):
             "licence": settings.API_DATA_LICENCE,
             "licence_url": settings.API_DATA_LICENCE_URL,
             "citation": settings.API_CITATION,
+            "data_version": version_text(data_version()),
+            "base": request.build_absolute_uri("/api/v1/"),
+            "site": request.build_absolute_uri("/"),
         },
     )
