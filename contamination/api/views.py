@@ -15,7 +15,6 @@ from django.contrib.gis.db.models import GeometryField
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import FloatField, Func, TextField, Value
-from django.db.models.functions import Round
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -243,7 +242,7 @@ def csv_copy(queryset, columns, geometry, precision, *, points=False):
     if points:
         for name, function in (("c_lon", "ST_X"), ("c_lat", "ST_Y")):
             coordinate = Func(geometry, function=function, output_field=FloatField())
-            expressions[name] = Round(coordinate, precision)
+            expressions[name] = s.rounded(coordinate, precision)
     rows = queryset.values(**expressions)
     try:
         inner, params = rows.query.sql_with_params()
