@@ -5,6 +5,7 @@ body names the parameter and the problem (`{"bbox": ["Expected 4 numbers ..."]}`
 silently ignored, and the views reject parameters that no FilterSet declares.
 """
 
+import datetime
 import json
 import math
 import re
@@ -54,7 +55,14 @@ class IsoDateTimeField(forms.DateTimeField):
     def to_python(self, value):
         if isinstance(value, str):
             value = value.strip().replace(" ", "+")  # an unencoded "+01:00" arrives as a space
-        return super().to_python(value)
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            # In UTC: PostgreSQL refuses offsets beyond ±15:59, which Python accepts.
+            return moment.astimezone(datetime.UTC)
+        except OverflowError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 class BBoxField(forms.CharField):

@@ -607,6 +607,21 @@ class SourceSerializer(serializers.ModelSerializer):
         extra_kwargs = {"updated_at": {"help_text": "Last change (UTC)."}}
 
 
+def paginated(serializer_class):
+    """A page of `serializer_class` rows, as the plain lists answer it."""
+    name = serializer_class.__name__.removesuffix("Serializer")
+    return type(
+        f"Paginated{name}List",
+        (serializers.Serializer,),
+        {
+            "count": serializers.IntegerField(help_text="Rows matching, on all pages."),
+            "next": serializers.URLField(allow_null=True, help_text="The next page."),
+            "previous": serializers.URLField(allow_null=True, help_text="The previous page."),
+            "results": serializer_class(many=True),
+        },
+    )
+
+
 class ChangeSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=["hazard_area", "land_release", "incident"], help_text="Which kind of record."

@@ -110,6 +110,7 @@ def bad_request(parameter, message):
 
 
 PAGE_PARAMETERS = {"page", "page_size"}
+MAX_ID = 2**63 - 1  # PostgreSQL bigint: a larger id cannot exist (and must not reach SQL)
 
 
 class PublicSchema(AutoSchema):
@@ -418,6 +419,8 @@ class GeoDetailView(PublicAPIView):
         return versioned_response(request, lambda version: self.build(output, pk))
 
     def build(self, output, pk):
+        if pk > MAX_ID:
+            raise NotFound("No published record has this id.")
         records = self.get_queryset().filter(pk=pk)
         text, found = geojson.features(
             records.filter(publication_status=PublicationStatus.PUBLISHED),
@@ -470,17 +473,28 @@ def geo_list_schema(resource, tag, description, *, zoom=True):
     )
 
 
+RECORD_ID = OpenApiParameter(
+    "id",
+    {"type": "integer", "minimum": 0, "maximum": MAX_ID},
+    OpenApiParameter.PATH,
+    description="The record's id (the `id` of its Feature in the lists).",
+)
+
+
 def geo_detail_schema(resource, tag):
     return get_schema(
         operation_id=f"{resource.name}_retrieve",
         tags=[tag],
+        description=f"One published record of {tag} as a GeoJSON Feature. A retracted record "
+        "answers 410 with its retraction note; a draft or unknown id, 404.",
         parameters=[
+            RECORD_ID,
             OpenApiParameter(
                 "format",
                 str,
                 enum=["geojson", "json"],
                 description="`geojson` (default) or `json`.",
-            )
+            ),
         ],
         responses={
             (200, "application/geo+json"): OpenApiResponse(s.feature_schema(resource)),
@@ -673,6 +687,12 @@ class AreaList(AreaQuerysetMixin, GeoListView):
     description="One area by its code (e.g. `AZ-AGM`), with its figures, as a GeoJSON Feature.",
     parameters=[
         OpenApiParameter(
+            "code",
+            {"type": "string", "pattern": filters.AREA_CODE_PATTERN.pattern},
+            OpenApiParameter.PATH,
+            description="ISO 3166 code of the country or unit, e.g. `AZ`, `AZ-AGM`.",
+        ),
+        OpenApiParameter(
             "format", str, enum=["geojson", "json"], description="`geojson` or `json`."
         ),
         ZOOM,
@@ -754,7 +774,7 @@ def plain_list_schema(serializer, tag, description):
         description=description,
         parameters=[FORMAT_JSON, *page_parameters(100, 1000)],
         responses={
-            (200, "application/json"): serializer(many=True),
+            (200, "application/json"): s.paginated(serializer),
             **not_modified_response(),
             **error_responses(),
             (404, "application/json"): OpenApiResponse(s.DETAIL_SCHEMA, description="No page."),
