@@ -5,6 +5,7 @@ ALLOWED_HOSTS at least; with DEBUG off the site refuses to start on the developm
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -228,6 +229,10 @@ API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120/minute")
 API_DOWNLOAD_RATE_LIMIT = os.environ.get("API_DOWNLOAD_RATE_LIMIT", "10/hour")
 API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 24 * 3600)
 API_CACHE_MAX_BYTES = env_int("API_CACHE_MAX_BYTES", 8 * 1024 * 1024)
+# Built download files, kept under their ETag (data version + query).
+API_DOWNLOAD_CACHE_DIR = os.environ.get(
+    "API_DOWNLOAD_CACHE_DIR", str(Path(tempfile.gettempdir()) / "mineatlas-downloads")
+)
 API_DATA_LICENCE = os.environ.get("API_DATA_LICENCE", "CC BY 4.0")
 API_DATA_LICENCE_URL = os.environ.get(
     "API_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"

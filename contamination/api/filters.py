@@ -5,6 +5,7 @@ body names the parameter and the problem (`{"bbox": ["Expected 4 numbers ..."]}`
 silently ignored, and the views reject parameters that no FilterSet declares.
 """
 
+import datetime
 import json
 import math
 import re
@@ -15,6 +16,7 @@ from django.apps import apps
 from django.contrib.gis.geos import Polygon
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from contamination.models import (
@@ -53,7 +55,14 @@ class IsoDateTimeField(forms.DateTimeField):
     def to_python(self, value):
         if isinstance(value, str):
             value = value.strip().replace(" ", "+")  # an unencoded "+01:00" arrives as a space
-        return super().to_python(value)
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            # In UTC: PostgreSQL refuses offsets beyond ±15:59, which Python accepts.
+            return moment.astimezone(datetime.UTC)
+        except OverflowError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 class BBoxField(forms.CharField):
@@ -390,10 +399,12 @@ class AreaFigureFilter(PublicFilterSet):
         method="keep",
         help_text="Land releases by these methods only.",
     )
-    organisation = filters.ModelChoiceFilter(
-        queryset=Organisation.objects.all(),
-        method="keep",
-        help_text="Hazard areas surveyed and land released by this organisation only.",
+    organisation = extend_schema_field(OpenApiTypes.INT)(
+        filters.ModelChoiceFilter(
+            queryset=Organisation.objects.all(),
+            method="keep",
+            help_text="Hazard areas surveyed and land released by this organisation only.",
+        )
     )
 
     class Meta:
@@ -421,6 +432,70 @@ class AreaFigureFilter(PublicFilterSet):
             hazards = hazards.filter(surveyed_by=data["organisation"])
             releases = releases.filter(organisation=data["organisation"])
         return hazards, releases, incidents
+
+
+class StatsFilter(AreaFigureFilter):
+    """The figure filters plus area and bbox, applied to every kind of record."""
+
+    area = area_filter()
+    bbox = BBoxFilter(
+        method="keep",
+        help_text="`minLon,minLat,maxLon,maxLat`: count records intersecting the box only.",
+    )
+
+    class Meta:
+        model = HazardArea
+        fields = []
+        form = FilterForm
+
+    def record_querysets(self):
+        hazards, releases, incidents = super().record_querysets()
+        area = self.form.areas.get("area")
+        if area:
+            hazards, releases, incidents = (
+                hazards.in_area(area),
+                releases.in_area(area),
+                incidents.in_area(area),
+            )
+        box = self.form.cleaned_data.get("bbox")
+        if box:
+            hazards = hazards.filter(geometry__intersects=box)
+            releases = releases.filter(geometry__intersects=box)
+            incidents = incidents.filter(location__intersects=box)
+        return hazards, releases, incidents
+
+
+DOWNLOAD_LAYERS = ("hazard_areas", "land_releases", "incidents", "areas")
+
+
+class DownloadFilter(StatsFilter):
+    """What a bulk download holds: the statistics' filters, `updated_since` and the layers."""
+
+    updated_since = IsoDateTimeFilter(
+        method="keep",
+        help_text="Only records changed at or after this moment (ISO 8601; UTC if no zone).",
+    )
+    layer = CommaMultipleChoiceFilter(
+        choices=[(name, name) for name in DOWNLOAD_LAYERS],
+        method="keep",
+        help_text="Layers to include (repeat or comma-separate); all by default. `areas` are "
+        "the boundaries with the figures of the records included.",
+    )
+
+    class Meta:
+        model = HazardArea
+        fields = []
+        form = FilterForm
+
+    def record_querysets(self):
+        records = super().record_querysets()
+        moment = self.form.cleaned_data.get("updated_since")
+        if moment:
+            records = tuple(queryset.updated_since(moment) for queryset in records)
+        return records
+
+    def layers(self):
+        return self.form.cleaned_data.get("layer") or list(DOWNLOAD_LAYERS)
 
 
 class AdminAreaFilter(AreaFigureFilter):

@@ -24,7 +24,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Round
+from django.db.models.functions import Cast, Round
 from rest_framework import serializers
 
 from contamination.models import (
@@ -73,6 +73,11 @@ class JsonText(Func):
 
     template = "(to_json(%(expressions)s) #>> '{}')"
     output_field = CharField()
+
+
+def rounded(value, places):
+    """A number rounded in the database, written as a plain float (0.5, not 0.500000)."""
+    return Cast(Round(_expression(value), places), FloatField())
 
 
 def _expression(value):
@@ -375,31 +380,31 @@ AREA_FIGURE_COLUMNS = [
     Column(
         "hazard_areas", "figure_hazard_areas", integer("Hazard areas still to release (count).")
     ),
-    Column("hazard_km2", Round("figure_hazard_km2", 6), number("Their geodesic area, km².")),
+    Column("hazard_km2", rounded("figure_hazard_km2", 6), number("Their geodesic area, km².")),
     Column(
         "share_pct",
-        Round("figure_share_pct", 4),
+        rounded("figure_share_pct", 4),
         number("That area as a percentage of the unit's area."),
     ),
     Column("land_releases", "figure_land_releases", integer("Land releases (count).")),
     Column(
         "released_cancelled_km2",
-        Round("figure_released_cancelled_km2", 6),
+        rounded("figure_released_cancelled_km2", 6),
         number("Land cancelled by non-technical survey, km²."),
     ),
     Column(
         "released_reduced_km2",
-        Round("figure_released_reduced_km2", 6),
+        rounded("figure_released_reduced_km2", 6),
         number("Land reduced by technical survey, km²."),
     ),
     Column(
         "released_cleared_km2",
-        Round("figure_released_cleared_km2", 6),
+        rounded("figure_released_cleared_km2", 6),
         number("Land cleared, km²."),
     ),
     Column(
         "released_km2",
-        Round(
+        rounded(
             F("figure_released_cancelled_km2")
             + F("figure_released_reduced_km2")
             + F("figure_released_cleared_km2"),
@@ -431,7 +436,7 @@ AREAS = GeoResource(
         Column("name_ru", "name_ru", string("Name in Russian.")),
         Column("unit_type", "unit_type", string("e.g. Rayon, Municipality.")),
         Column("economic_region", "economic_region", string("Economic region, if any.")),
-        Column("area_km2", Round("area_km2", 3), number("Geodesic area, km².", True)),
+        Column("area_km2", rounded("area_km2", 3), number("Geodesic area, km².", True)),
         *AREA_FIGURE_COLUMNS,
     ],
 )
@@ -600,6 +605,21 @@ class SourceSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         extra_kwargs = {"updated_at": {"help_text": "Last change (UTC)."}}
+
+
+def paginated(serializer_class):
+    """A page of `serializer_class` rows, as the plain lists answer it."""
+    name = serializer_class.__name__.removesuffix("Serializer")
+    return type(
+        f"Paginated{name}List",
+        (serializers.Serializer,),
+        {
+            "count": serializers.IntegerField(help_text="Rows matching, on all pages."),
+            "next": serializers.URLField(allow_null=True, help_text="The next page."),
+            "previous": serializers.URLField(allow_null=True, help_text="The previous page."),
+            "results": serializer_class(many=True),
+        },
+    )
 
 
 class ChangeSerializer(serializers.Serializer):

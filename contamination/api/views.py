@@ -15,12 +15,17 @@ from django.contrib.gis.db.models import GeometryField
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import FloatField, Func, TextField, Value
-from django.db.models.functions import Round
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView
@@ -32,7 +37,12 @@ from rest_framework.throttling import SimpleRateThrottle
 from contamination import geojson, stats
 from contamination.api import filters
 from contamination.api import serializers as s
-from contamination.api.versioning import cached_count, version_text, versioned_response
+from contamination.api.versioning import (
+    cached_count,
+    data_version,
+    version_text,
+    versioned_response,
+)
 from contamination.geojson import SimplifyPreserveTopology
 from contamination.models import (
     AdminArea,
@@ -90,16 +100,34 @@ class DownloadThrottle(AnonymousThrottle):
     setting = "API_DOWNLOAD_RATE_LIMIT"
 
 
+def get_schema(**kwargs):
+    """Describe a view's GET (operation ids belong to methods, not classes)."""
+    return extend_schema_view(get=extend_schema(**kwargs))
+
+
 def bad_request(parameter, message):
     return ValidationError({parameter: [message]})
 
 
 PAGE_PARAMETERS = {"page", "page_size"}
+MAX_ID = 2**63 - 1  # PostgreSQL bigint: a larger id cannot exist (and must not reach SQL)
+
+
+class PublicSchema(AutoSchema):
+    """Document the FilterSet's parameters on every view that has one, lists or not (the
+    GeoJSON lists are described by raw schemas, which drf-spectacular does not take for
+    lists)."""
+
+    def get_filter_backends(self):
+        if getattr(self.view, "filterset_class", None):
+            return self.view.filter_backends
+        return []
 
 
 class PublicAPIView(GenericAPIView):
     """Read-only, strict about its query parameters, versioned answers."""
 
+    schema = PublicSchema()
     content_negotiation_class = QueryParameterNegotiation
     throttle_classes = [AnonymousThrottle]
     renderer_classes = [JSONRenderer]
@@ -215,7 +243,7 @@ def csv_copy(queryset, columns, geometry, precision, *, points=False):
     if points:
         for name, function in (("c_lon", "ST_X"), ("c_lat", "ST_Y")):
             coordinate = Func(geometry, function=function, output_field=FloatField())
-            expressions[name] = Round(coordinate, precision)
+            expressions[name] = s.rounded(coordinate, precision)
     rows = queryset.values(**expressions)
     try:
         inner, params = rows.query.sql_with_params()
@@ -391,6 +419,8 @@ class GeoDetailView(PublicAPIView):
         return versioned_response(request, lambda version: self.build(output, pk))
 
     def build(self, output, pk):
+        if pk > MAX_ID:
+            raise NotFound("No published record has this id.")
         records = self.get_queryset().filter(pk=pk)
         text, found = geojson.features(
             records.filter(publication_status=PublicationStatus.PUBLISHED),
@@ -416,10 +446,12 @@ class GeoDetailView(PublicAPIView):
 
 
 def geo_list_schema(resource, tag, description, *, zoom=True):
+    operation_id = f"{resource.name}_list"
     parameters = [FORMAT_GEO, *page_parameters(1000, 10000)]
     if zoom:
         parameters.append(ZOOM)
-    return extend_schema(
+    return get_schema(
+        operation_id=operation_id,
         tags=[tag],
         description=description,
         parameters=parameters,
@@ -441,16 +473,28 @@ def geo_list_schema(resource, tag, description, *, zoom=True):
     )
 
 
+RECORD_ID = OpenApiParameter(
+    "id",
+    {"type": "integer", "minimum": 0, "maximum": MAX_ID},
+    OpenApiParameter.PATH,
+    description="The record's id (the `id` of its Feature in the lists).",
+)
+
+
 def geo_detail_schema(resource, tag):
-    return extend_schema(
+    return get_schema(
+        operation_id=f"{resource.name}_retrieve",
         tags=[tag],
+        description=f"One published record of {tag} as a GeoJSON Feature. A retracted record "
+        "answers 410 with its retraction note; a draft or unknown id, 404.",
         parameters=[
+            RECORD_ID,
             OpenApiParameter(
                 "format",
                 str,
                 enum=["geojson", "json"],
                 description="`geojson` (default) or `json`.",
-            )
+            ),
         ],
         responses={
             (200, "application/geo+json"): OpenApiResponse(s.feature_schema(resource)),
@@ -538,7 +582,8 @@ FROM (
 """
 
 
-@extend_schema(
+@get_schema(
+    operation_id="incidents_clusters",
     tags=["incidents"],
     description="Map layer: published incidents aggregated to a grid whose cell follows the "
     "zoom (about 60 screen pixels), as GeoJSON points with `count`, `killed` and `injured`. "
@@ -608,7 +653,8 @@ class AreaQuerysetMixin:
         return filterset.qs.annotate(**annotations)
 
 
-@extend_schema(
+@get_schema(
+    operation_id="areas_list",
     tags=["areas"],
     description="Countries and first-level units (rayons and cities) with the figures the "
     "published records give for each — for a choropleth. `?level=1` gives the units. The "
@@ -635,10 +681,17 @@ class AreaList(AreaQuerysetMixin, GeoListView):
         return self.areas_with_figures(self.get_queryset()).order_by("level", "code", "id")
 
 
-@extend_schema(
+@get_schema(
+    operation_id="areas_retrieve",
     tags=["areas"],
     description="One area by its code (e.g. `AZ-AGM`), with its figures, as a GeoJSON Feature.",
     parameters=[
+        OpenApiParameter(
+            "code",
+            {"type": "string", "pattern": filters.AREA_CODE_PATTERN.pattern},
+            OpenApiParameter.PATH,
+            description="ISO 3166 code of the country or unit, e.g. `AZ`, `AZ-AGM`.",
+        ),
         OpenApiParameter(
             "format", str, enum=["geojson", "json"], description="`geojson` or `json`."
         ),
@@ -716,12 +769,12 @@ class PlainListView(PublicAPIView):
 
 
 def plain_list_schema(serializer, tag, description):
-    return extend_schema(
+    return get_schema(
         tags=[tag],
         description=description,
         parameters=[FORMAT_JSON, *page_parameters(100, 1000)],
         responses={
-            (200, "application/json"): serializer(many=True),
+            (200, "application/json"): s.paginated(serializer),
             **not_modified_response(),
             **error_responses(),
             (404, "application/json"): OpenApiResponse(s.DETAIL_SCHEMA, description="No page."),
@@ -797,7 +850,7 @@ class ChangeFilterForm(filters.forms.Form):
     kind = filters.CommaMultipleChoiceField(choices=[(k, k) for k in CHANGE_KINDS], required=False)
 
 
-@extend_schema(
+@get_schema(
     tags=["sync"],
     description="Records published, changed, retracted or deleted since a moment, oldest "
     "first — to keep a local copy in sync. Drafts never appear; a record sent back to draft "
@@ -891,37 +944,8 @@ def _iso(moment):
 # --- Statistics -------------------------------------------------------------------------
 
 
-class StatsFilter(filters.AreaFigureFilter):
-    area = filters.area_filter()
-    bbox = filters.BBoxFilter(
-        method="keep",
-        help_text="`minLon,minLat,maxLon,maxLat`: count records intersecting the box only.",
-    )
-
-    class Meta:
-        model = HazardArea
-        fields = []
-        form = filters.FilterForm
-
-    def record_querysets(self):
-        hazards, releases, incidents = super().record_querysets()
-        area = self.form.areas.get("area")
-        if area:
-            hazards, releases, incidents = (
-                hazards.in_area(area),
-                releases.in_area(area),
-                incidents.in_area(area),
-            )
-        box = self.form.cleaned_data.get("bbox")
-        if box:
-            hazards = hazards.filter(geometry__intersects=box)
-            releases = releases.filter(geometry__intersects=box)
-            incidents = incidents.filter(location__intersects=box)
-        return hazards, releases, incidents
-
-
 class StatsView(PublicAPIView):
-    filterset_class = StatsFilter
+    filterset_class = filters.StatsFilter
     paginated = False
     group_choices = ()
     default_group = None
@@ -967,7 +991,7 @@ def group_parameter(choices, default):
 
 
 def stats_schema(serializer, description, parameters=()):
-    return extend_schema(
+    return get_schema(
         tags=["statistics"],
         description=description + " Computed in the database from published records only; "
         "filters as in the lists (each applies to the record kinds that have that field).",
@@ -1088,5 +1112,8 @@ def api_index(request):
             "licence": settings.API_DATA_LICENCE,
             "licence_url": settings.API_DATA_LICENCE_URL,
             "citation": settings.API_CITATION,
+            "data_version": version_text(data_version()),
+            "base": request.build_absolute_uri("/api/v1/"),
+            "site": request.build_absolute_uri("/"),
         },
     )
