@@ -222,7 +222,18 @@ def area_list(request):
     return render(
         request,
         "contamination/area_list.html",
-        {"rows": rows, "has_demo": has_demo(version)},
+        {
+            "rows": [row for row in rows if row.hazard_areas or row.land_releases or row.incidents],
+            "empty": sorted(
+                (
+                    row
+                    for row in rows
+                    if not (row.hazard_areas or row.land_releases or row.incidents)
+                ),
+                key=lambda row: row.name,
+            ),
+            "has_demo": has_demo(version),
+        },
     )
 
 
