@@ -231,7 +231,8 @@
           return L.circleMarker(latlng, { radius: 9, color: "#1b1f24", weight: 3, fillColor: "#f0a500", fillOpacity: 0.9 });
         },
       }).addTo(map);
-      map.fitBounds(record.getBounds(), { maxZoom: 14, padding: [30, 30] });
+      // Close enough to see the shape, far enough to see the records and boundary around it.
+      map.fitBounds(record.getBounds(), { maxZoom: 13, padding: [60, 60] });
     }
 
     var selfZoom = this;
@@ -241,12 +242,12 @@
       var self = this;
       map.on("moveend", function () { self.onMove(); });
       window.addEventListener("popstate", function () { self.onPopState(); });
-    } else if (this.mode === "area") {
+    } else if (this.mode === "area" || this.mode === "record") {
       var selfArea = this;
       map.on("moveend", function () { selfArea.loadRecords(); });
     }
     this.loadAreas();
-    if (this.mode !== "teaser" && this.mode !== "record") this.loadRecords();
+    if (this.mode !== "teaser") this.loadRecords();
     this.renderLegend();
     this.renderDownloads();
   };
@@ -474,6 +475,7 @@
       if (event.target.id === "time-slider") return; // handled on input below
       self.readForm();
       self.apply(true);
+      if (event.target.name === "area" && self.state.filters.area) self.zoomToArea(self.state.filters.area);
     });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -502,6 +504,14 @@
         self.apply(true);
       });
     }
+  };
+
+  // Choosing an area in the filters also brings it into view (the address follows).
+  AtlasMap.prototype.zoomToArea = function (code) {
+    var self = this;
+    this.areasLayer.eachLayer(function (layer) {
+      if (areaCode(layer.feature.properties || {}) === code) self.map.fitBounds(layer.getBounds(), { padding: [20, 20] });
+    });
   };
 
   AtlasMap.prototype.months = function () {
@@ -645,7 +655,8 @@
       var lower = 0;
       for (var i = 0; i <= limits.length; i++) {
         var upper = limits[i];
-        var text = upper == null ? "≥ " + formatNumber(lower, 2) : formatNumber(lower, 2) + " – < " + formatNumber(upper, 2);
+        var from = i === 0 ? "more than 0" : formatNumber(lower, 2);
+        var text = upper == null ? "≥ " + formatNumber(lower, 2) : from + " to < " + formatNumber(upper, 2);
         html.push('<li><span class="swatch" style="background:' + CHOROPLETH[i] + '"></span>' + text + " " + unit + "</li>");
         lower = upper;
       }
