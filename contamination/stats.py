@@ -552,17 +552,21 @@ def casualties_by(incidents, group_by):
     ]
 
 
-def _in_area(records, path="admin_area"):
-    """Rows of `records` in the outer area or, for a country, in its units."""
-    return records.filter(Q(**{path: OuterRef("pk")}) | Q(**{f"{path}__parent": OuterRef("pk")}))
-
-
 def _scalar(records, expression, output_field):
-    """A correlated subquery returning one aggregate (no GROUP BY), 0 when nothing matches."""
+    """One aggregate of `records` in the outer area, its units' records included, 0 if none.
+
+    Two correlated subqueries — the area's own records, its units' records — each an index
+    scan on the foreign key; one subquery with `area OR parent` scanned every record for
+    every area (9 s instead of 0.2 s for 78 units and 30,000 records).
+    """
     aggregate = Func(expression, function="SUM" if output_field is not None else "COUNT")
-    rows = records.order_by().annotate(value=aggregate).values("value")
     field = output_field or IntegerField()
-    return Coalesce(Subquery(rows[:1], output_field=field), Value(0), output_field=field)
+    total = None
+    for condition in ({"admin_area": OuterRef("pk")}, {"admin_area__parent": OuterRef("pk")}):
+        rows = records.filter(**condition).order_by().annotate(value=aggregate).values("value")
+        part = Coalesce(Subquery(rows[:1], output_field=field), Value(0), output_field=field)
+        total = part if total is None else total + part
+    return total
 
 
 def area_figure_annotations(hazard_areas, land_releases, incidents):
@@ -574,10 +578,15 @@ def area_figure_annotations(hazard_areas, land_releases, incidents):
     """
     method = LandRelease.Method
     float_field = FloatField()
-    hazards = _in_area(hazard_areas.exclude(status=HazardArea.Status.RELEASED))
-    releases = _in_area(land_releases)
-    in_incidents = _in_area(incidents)
-    casualties = _in_area(Casualty.objects.filter(incident__in=incidents), "incident__admin_area")
+    hazards = hazard_areas.exclude(status=HazardArea.Status.RELEASED)
+    releases = land_releases
+
+    def casualties_of_each(outcome):
+        """People with this outcome in the outer incident (summed over the area's)."""
+        rows = Casualty.objects.filter(incident=OuterRef("pk"), outcome=outcome).order_by()
+        count = rows.annotate(value=Func(F("id"), function="COUNT")).values("value")[:1]
+        return Subquery(count, output_field=IntegerField())
+
     hazard_m2 = _scalar(hazards, F("area_m2"), float_field)
     figures = {
         "hazard_areas": _scalar(hazards, F("id"), None),
@@ -593,9 +602,9 @@ def area_figure_annotations(hazard_areas, land_releases, incidents):
             / Value(1e6)
             for name in (method.CANCELLED, method.REDUCED, method.CLEARED)
         },
-        "incidents": _scalar(in_incidents, F("id"), None),
-        "killed": _scalar(casualties.filter(outcome=Casualty.Outcome.KILLED), F("id"), None),
-        "injured": _scalar(casualties.filter(outcome=Casualty.Outcome.INJURED), F("id"), None),
+        "incidents": _scalar(incidents, F("id"), None),
+        "killed": _scalar(incidents, casualties_of_each(Casualty.Outcome.KILLED), IntegerField()),
+        "injured": _scalar(incidents, casualties_of_each(Casualty.Outcome.INJURED), IntegerField()),
     }
     return {f"figure_{name}": expression for name, expression in figures.items()}
 

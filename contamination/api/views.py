@@ -18,6 +18,7 @@ from django.db.models import FloatField, Func, TextField, Value
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -111,6 +112,23 @@ def bad_request(parameter, message):
 
 PAGE_PARAMETERS = {"page", "page_size"}
 MAX_ID = 2**63 - 1  # PostgreSQL bigint: a larger id cannot exist (and must not reach SQL)
+
+
+class DescribedFilterExtension(DjangoFilterExtension):
+    """Keep a filter's help_text as its description when its type is set by hand
+    (drf-spectacular drops it then)."""
+
+    priority = 1
+
+    def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        parameters = super().resolve_filter_field(
+            auto_schema, model, filterset_class, field_name, filter_field
+        )
+        help_text = filter_field.extra.get("help_text")
+        for parameter in parameters:
+            if help_text and not parameter.get("description"):
+                parameter["description"] = help_text
+        return parameters
 
 
 class PublicSchema(AutoSchema):
@@ -329,10 +347,7 @@ class GeoListView(PublicAPIView):
 
     def filtered(self):
         queryset = self.filterset(self.get_queryset()).qs
-        ordering = [str(term) for term in queryset.query.order_by]
-        if ordering and not {"id", "-id", "pk", "-pk"} & set(ordering):
-            queryset = queryset.order_by(*queryset.query.order_by, "id")
-        return queryset
+        return stable_order(queryset)
 
     def get(self, request, *args, **kwargs):
         output = self.check_query(request)
@@ -382,6 +397,19 @@ class GeoListView(PublicAPIView):
         )
         content_type = "application/json" if output == "json" else "application/geo+json"
         return HttpResponse(body, content_type=content_type)
+
+
+def stable_order(queryset):
+    """The requested order (else the model's), always ending with the id.
+
+    Explicit, because Django drops Meta.ordering from GROUP BY queries (the casualty counts).
+    """
+    ordering = [str(term) for term in queryset.query.order_by] or list(
+        queryset.model._meta.ordering
+    )
+    if not {"id", "-id", "pk", "-pk"} & set(ordering):
+        ordering.append("id")
+    return queryset.order_by(*ordering)
 
 
 def simplified(geometry, tolerance):
@@ -751,9 +779,7 @@ class PlainListView(PublicAPIView):
 
     def build(self, request, version):
         queryset = self.filterset(self.get_queryset()).qs
-        ordering = [str(term) for term in queryset.query.order_by]
-        if ordering and not {"id", "-id"} & set(ordering):
-            queryset = queryset.order_by(*ordering, "id")
+        queryset = stable_order(queryset)
         page, size = self.page_numbers(request, self.default_page_size, self.max_page_size)
         count = cached_count(queryset, version, f"{request.path}|{_filter_key(request)}")
         following, previous = self.page_links(request, page, size, count)

@@ -201,6 +201,12 @@ def freeze_times():
                     " WHEN pgh_label = 'delete' THEN interval '1 hour' ELSE interval '0' END",
                     [FROZEN],
                 )
+        for model in (HazardArea, LandRelease, Incident):
+            cursor.execute(
+                f"UPDATE {model._meta.db_table}event SET published_at = %s"
+                " WHERE published_at IS NOT NULL",
+                [FROZEN],
+            )
 
 
 class APITestCase(TestCase):

@@ -4,14 +4,17 @@ import io
 import re
 import subprocess
 import tempfile
+import threading
 import urllib.request
 import zipfile
 from pathlib import Path
+from wsgiref.simple_server import WSGIRequestHandler, make_server
 
-from django.core.cache import cache
-from django.test import LiveServerTestCase, override_settings
+from django.core import signals
+from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections, connections
+from django.test import override_settings
 
-from tests.api import dataset
 from tests.api.dataset import APITestCase
 
 
@@ -74,18 +77,53 @@ class DownloadTests(APITestCase):
         self.assertEqual(again.status_code, 304)
 
 
+class SharedConnectionServer:
+    """A real HTTP server, in a thread, answering from this test's own database connection.
+
+    LiveServerTestCase would need committed data, and its flush afterwards deletes the rows
+    the migrations create (the Editors group) from a reused test database. Here the server
+    thread borrows the test's connection — the test thread only waits on the client meanwhile
+    — so it sees the test's uncommitted rows and nothing is flushed.
+    """
+
+    def __init__(self):
+        self.connection = connections["default"]
+        self.server = make_server("127.0.0.1", 0, WSGIHandler(), handler_class=QuietHandler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+
+    def serve(self):
+        connections["default"] = self.connection
+        self.server.serve_forever(poll_interval=0.05)
+
+    def __enter__(self):
+        # As Django's test client does: requests must not close the test's connection.
+        signals.request_started.disconnect(close_old_connections)
+        signals.request_finished.disconnect(close_old_connections)
+        self.connection.inc_thread_sharing()
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+        self.connection.dec_thread_sharing()
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
 @override_settings(
     API_RATE_LIMIT="10000/minute",
     API_DOWNLOAD_CACHE_DIR=tempfile.mkdtemp(prefix="mineatlas-test-downloads-"),
 )
-class GdalClientTests(LiveServerTestCase):
+class GdalClientTests(APITestCase):
     """GDAL reads the API over HTTP and opens the GeoPackage download."""
-
-    serialized_rollback = True  # keep the migrations' data for the tests that follow
-
-    def setUp(self):
-        cache.clear()
-        dataset.build()
 
     def ogrinfo(self, *arguments):
         result = subprocess.run(
@@ -99,19 +137,22 @@ class GdalClientTests(LiveServerTestCase):
         return result.stdout
 
     def test_gdal_opens_a_geojson_endpoint_and_counts_its_features(self):
-        output = self.ogrinfo(f"GeoJSON:{self.live_server_url}/api/v1/hazard-areas/?format=json")
+        with SharedConnectionServer() as server:
+            output = self.ogrinfo(f"GeoJSON:{server.url}/api/v1/hazard-areas/?format=json")
+            points = self.ogrinfo(f"GeoJSON:{server.url}/api/v1/incidents/?area=AZ-E")
         self.assertIn("Feature Count: 3", output)
         self.assertIn("Geometry: Multi Polygon", output)
-        points = self.ogrinfo(f"GeoJSON:{self.live_server_url}/api/v1/incidents/?area=AZ-E")
         self.assertIn("Feature Count: 2", points)
 
     def test_gdal_opens_the_geopackage_download_and_counts_each_layer(self):
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "mine-atlas.gpkg"
-            url = f"{self.live_server_url}/api/v1/downloads/mine-atlas.gpkg"
-            with urllib.request.urlopen(url, timeout=120) as response:
-                self.assertEqual(response.headers["Content-Type"], "application/geopackage+sqlite3")
-                path.write_bytes(response.read())
+            with SharedConnectionServer() as server:
+                url = f"{server.url}/api/v1/downloads/mine-atlas.gpkg"
+                with urllib.request.urlopen(url, timeout=120) as response:
+                    content_type = response.headers["Content-Type"]
+                    path.write_bytes(response.read())
+            self.assertEqual(content_type, "application/geopackage+sqlite3")
             output = self.ogrinfo(str(path))
         self.assertEqual(feature_count(output, "hazard_areas"), 3)
         self.assertEqual(feature_count(output, "land_releases"), 3)
