@@ -83,3 +83,10 @@ class RecordPageTests(CacheClearing, TestCase):
         for record, count in cases:
             with self.subTest(record=record.reference), self.assertNumQueries(count):
                 self.client.get(self.url(record))
+
+
+class NotFoundPageTests(TestCase):
+    def test_a_missing_record_gets_a_helpful_404(self):
+        response = self.client.get("/hazard-areas/999999/")
+        self.assertEqual(response.status_code, 404)
+        self.assertContains(response, "There is no public page at this address", status_code=404)
