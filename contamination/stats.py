@@ -7,7 +7,6 @@ functions do not decide what is public.
 
 from dataclasses import dataclass, field
 
-from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -306,23 +305,6 @@ def hazard_remaining_by_year(hazard_areas, land_releases):
             )
         )
     return rows
-
-
-def data_version():
-    """A string that changes whenever any record or casualty is written or deleted (1 query).
-
-    Every insert, update and delete writes a history event through a trigger (pghistory), so
-    the newest event ids move on publish, correction, retraction and deletion alike. Caches of
-    public figures are keyed on it.
-    """
-    tables = ("hazardarea", "landrelease", "incident", "casualty")
-    sql = "SELECT " + ", ".join(
-        f"(SELECT max(pgh_id) FROM contamination_{table}event)" for table in tables
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        ids = cursor.fetchone()
-    return "-".join(str(value or 0) for value in ids)
 
 
 def coverage(records, date_field):

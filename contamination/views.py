@@ -1,8 +1,8 @@
 """The public site: server-rendered pages for journalists and everyone else.
 
 Every view starts from `.published()`. Figures come from `stats.py` and are cached under the
-data version (the newest history event id of each record table), so publishing, correcting or
-retracting anything makes every page compute its figures afresh on the next request.
+data version (the time of the last public change, shared with the API), so publishing,
+correcting or retracting anything makes every page compute its figures afresh.
 Map layers are not rendered here: the pages' JavaScript reads them from the API
 (`/api/v1/...`), so the map and the API always show the same records.
 """
@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from contamination import charts, history, stats
+from contamination.api import versioning
 from contamination.models import (
     AdminArea,
     Casualty,
@@ -38,6 +39,16 @@ from contamination.models import (
 from contamination.querysets import PublicationStatus
 
 CACHE_SECONDS = 60 * 60
+
+
+def data_version():
+    """The API's data version (time of the last public change), as text (1 query).
+
+    Pages and API share it: the citation on the Data page names the same version as the
+    API's downloads, and page caches are keyed on it, so publishing, correcting, retracting
+    or deleting a record (or editing a source, organisation or boundary) refreshes them.
+    """
+    return versioning.version_text(versioning.data_version())
 
 
 # --- Shared helpers --------------------------------------------------------------------------
@@ -165,7 +176,7 @@ def has_demo(version):
 
 
 def home(request):
-    version = stats.data_version()
+    version = data_version()
     summary = cached(version, "summary", lambda: summary_for(published_records()))
     changes = cached(version, "latest-changes", lambda: history.latest_changes(limit=6))
     return render(
@@ -180,7 +191,7 @@ def home(request):
 
 
 def map_explorer(request):
-    version = stats.data_version()
+    version = data_version()
     first_on, last_on = date_range(version)
     options = cached(version, "map-options", map_filter_options)
     return render(
@@ -217,7 +228,7 @@ def map_filter_options():
 
 
 def area_list(request):
-    version = stats.data_version()
+    version = data_version()
     rows = cached(version, "area-table", area_table)
     return render(
         request,
@@ -251,7 +262,7 @@ def area_table():
 
 def area_detail(request, code):
     area = get_object_or_404(AdminArea.objects.select_related("parent"), code__iexact=code)
-    version = stats.data_version()
+    version = data_version()
     records = published_records(area)
     summary = cached(version, f"summary:{area.code}", lambda: summary_for(records))
     area_charts = cached(
@@ -420,7 +431,7 @@ def chart_context(request, version):
 
 
 def statistics(request):
-    version = stats.data_version()
+    version = data_version()
     try:
         area, built = chart_context(request, version)
     except BadFilter as error:
@@ -444,7 +455,7 @@ def statistics(request):
 def chart_csv(request, name):
     if name not in charts.CHARTS:
         raise Http404("No such chart.")
-    version = stats.data_version()
+    version = data_version()
     try:
         area = parse_area(request)
     except BadFilter as error:
@@ -475,7 +486,7 @@ def methodology(request):
 
 
 def data_page(request):
-    version = stats.data_version()
+    version = data_version()
     summary = cached(version, "summary", lambda: summary_for(published_records()))
     return render(
         request,
@@ -490,7 +501,7 @@ def data_page(request):
 
 
 def changelog(request):
-    version = stats.data_version()
+    version = data_version()
     changes = cached(
         version,
         "changelog",
@@ -504,7 +515,7 @@ def changelog(request):
 
 @xframe_options_exempt
 def embed_map(request):
-    version = stats.data_version()
+    version = data_version()
     first_on, last_on = date_range(version)
     response = render(
         request,
@@ -522,7 +533,7 @@ def embed_map(request):
 def embed_chart(request, name):
     if name not in charts.CHARTS:
         raise Http404("No such chart.")
-    version = stats.data_version()
+    version = data_version()
     try:
         area = parse_area(request)
     except BadFilter as error:
