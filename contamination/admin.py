@@ -24,7 +24,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from leaflet.admin import LeafletGeoAdmin
@@ -127,6 +127,15 @@ class RecordAdmin(BoundariesMapMixin, LeafletGeoAdmin):
             "action, which asks for a public note.",
         },
     )
+
+    def view_on_site(self, obj):
+        # Only published records have a public page; drafts and retractions would 404 there.
+        if not obj.is_published:
+            return None
+        try:
+            return obj.get_absolute_url()
+        except NoReverseMatch:  # the public pages are not installed
+            return None
 
     def formfield_for_dbfield(self, db_field, request=None, **kwargs):
         # Lists of choices (hazard types, blocked land use) as checkboxes, not a text box

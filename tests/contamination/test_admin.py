@@ -235,6 +235,13 @@ class PermissionTests(EditorTestCase):
                 # Boundaries are reference data: editors read them, never add them.
                 self.assertEqual(add.status_code, 403 if model == "adminarea" else 200)
 
+    def test_view_on_site_is_offered_for_published_records_only(self):
+        draft = factories.make_hazard_area(publication_status="draft")
+        response = self.client.get(
+            reverse("admin:contamination_hazardarea_change", args=[draft.pk])
+        )
+        self.assertNotContains(response, "viewsitelink")
+
     def test_staff_without_change_permission_cannot_publish_or_retract(self):
         from django.contrib.auth.models import Permission, User
 
