@@ -52,6 +52,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, kind, file, dry_run, repair, publish, organisation, **options):
         default_organisation = None
+        if organisation and kind == "incidents":
+            raise CommandError("--organisation applies to hazard-areas and land-releases only.")
         if organisation:
             default_organisation = (
                 Organisation.objects.filter(name__iexact=organisation).first()
