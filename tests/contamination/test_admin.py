@@ -1,11 +1,12 @@
 """The editors' admin, used as a member of the Editors group (not a superuser)."""
 
 import json
+from unittest import mock
 
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import TestCase, override_settings
+from django.test import Client, TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -407,12 +408,26 @@ class BulkUploadTests(EditorTestCase):
 
     @override_settings(IMPORT_MAX_BYTES=1000)
     def test_a_file_over_the_limit_is_refused(self):
-        response = self.upload(b"{" + b" " * 2000 + b"}")
-        self.assertEqual(response.status_code, 400)
-        self.assertContains(response, "the limit is 1000", status_code=400)
-        response = self.upload(b"{" + b" " * 200_000 + b"}")
-        self.assertEqual(response.status_code, 413)
-        self.assertContains(response, "larger than the limit", status_code=413)
+        with self.subTest("announced too large: refused before the body is read"):
+            with mock.patch("django.http.multipartparser.MultiPartParser.parse") as parse:
+                response = self.upload(b"{" + b" " * 200_000 + b"}")
+            parse.assert_not_called()
+            self.assertEqual(response.status_code, 413)
+            self.assertContains(response, "larger than the limit", status_code=413)
+        with self.subTest("over the limit within the envelope: not stored past the limit"):
+            response = self.upload(b"{" + b" " * 2000 + b"}")
+            self.assertEqual(response.status_code, 413)
+            self.assertContains(response, "larger than the limit of 1000", status_code=413)
+        self.assertFalse(HazardArea.objects.exists())
+
+    def test_the_upload_keeps_its_csrf_protection(self):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(self.editor)
+        response = client.post(
+            reverse("admin:contamination_hazardarea_import"),
+            {"kind": "hazard-areas", "file": SimpleUploadedFile("a.geojson", b"{}")},
+        )
+        self.assertEqual(response.status_code, 403)
 
     def test_publish_on_upload_publishes(self):
         response = self.upload(self.areas("UP-7"), publish="on")
