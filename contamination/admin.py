@@ -198,14 +198,16 @@ class RecordAdmin(BoundariesMapMixin, LeafletGeoAdmin):
                 request, f"Retracted {count} record(s) with a public note.", messages.SUCCESS
             )
             return None
+        records = list(published.order_by("reference"))
         context = {
             **self.admin_site.each_context(request),
             "title": "Retract records",
             "opts": self.model._meta,
             "form": form,
-            "records": published.order_by("reference"),
-            "skipped": queryset.count() - published.count(),
-            "selected_ids": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            "records": records,
+            "skipped": queryset.count() - len(records),
+            # The confirmation retracts exactly the records listed (also after "select all").
+            "selected_ids": [record.pk for record in records],
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(

@@ -175,6 +175,27 @@ class RecordEditingTests(EditorTestCase):
         self.assertEqual(record.retraction_note, "Duplicate of HA-2.")
         self.assertIsNotNone(record.retracted_at)
 
+    def test_retracting_after_select_all_retracts_exactly_the_listed_records(self):
+        records = [factories.make_hazard_area() for _ in range(3)]
+        draft = factories.make_hazard_area(publication_status="draft")
+        response = self.changelist_action(
+            "hazardarea", "retract_selected", records[:1], select_across="1"
+        )
+        self.assertEqual(response.context["records"], sorted(records, key=lambda r: r.reference))
+        self.assertEqual(response.context["skipped"], 1)
+        self.client.post(
+            reverse("admin:contamination_hazardarea_changelist"),
+            {
+                "action": "retract_selected",
+                ACTION_CHECKBOX_NAME: response.context["selected_ids"],
+                "confirm_retract": "1",
+                "note": "Area re-surveyed; see the new records.",
+            },
+        )
+        self.assertEqual(HazardArea.objects.retracted().count(), 3)
+        draft.refresh_from_db()
+        self.assertEqual(draft.publication_status, "draft")
+
     def test_the_changelist_filters_and_keeps_its_query_count(self):
         url = reverse("admin:contamination_hazardarea_changelist")
         operator = factories.make_organisation()
