@@ -309,7 +309,6 @@ class RecordAdmin(BoundariesMapMixin, LeafletGeoAdmin):
             "opts": self.model._meta,
             "form": form,
             "report": report,
-            "report_lines": report.lines() if report else [],
             "token": token,
             "error": error,
             "kinds": KINDS,

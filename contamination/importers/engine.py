@@ -523,8 +523,9 @@ class RecordImporter:
                     Problem(
                         row.number,
                         f"{row.reference} is published and the file changes "
-                        f"{', '.join(changed)}; import with --publish (“publish”) to change "
-                        "published records (the change goes live), or edit it in the admin",
+                        f"{', '.join(changed)}; import with --publish (“Publish the imported "
+                        "records”) to change published records (the change goes live), or edit "
+                        "it in the admin",
                         row.reference,
                     )
                 )
