@@ -272,6 +272,8 @@ class RecordImporter:
         seen = {}
         number = 0
         for layer in self.layers(datasource, report):
+            if not layer.num_feat:
+                continue  # nothing to check; an empty file is reported below
             mapping = self.column_map(layer.fields, report)
             transform = self.transform_for(layer)
             resolver = getattr(self, "_resolver", None) or Resolver(self.kind)

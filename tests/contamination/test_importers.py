@@ -585,6 +585,14 @@ class FileProblemTests(ImportTestCase):
                 archive.writestr(f"layer{suffix}", b"<html>not a shapefile</html>")
         self.assertRejectedBeforeGdal("hazard-areas", path, "is not a shapefile")
 
+    def test_a_file_without_rows_and_a_broken_file_are_rejected(self):
+        path = self.write("areas.geojson", feature_collection())
+        self.assertProblem(self.run_import("hazard-areas", path), None, "holds no rows")
+        path = self.write("broken.geojson", '{"type": "FeatureCollection", "features": [{"ty')
+        self.assertProblem(
+            self.run_import("hazard-areas", path), None, "could not read the file as GeoJSON"
+        )
+
     def test_an_empty_file_is_rejected(self):
         path = self.write("areas.geojson", b"")
         with self.assertRaisesMessage(ImportRejected, "The file is empty."):
