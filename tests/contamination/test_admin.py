@@ -1,5 +1,7 @@
 """The editors' admin, used as a member of the Editors group (not a superuser)."""
 
+import csv
+import io
 import json
 from unittest import mock
 
@@ -355,6 +357,31 @@ class BulkUploadTests(EditorTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "geometry_precision")
         self.assertContains(response, "killed_civilian")
+
+    def test_the_csv_template_imports_as_it_is(self):
+        factories.make_organisation(name="ANAMA")
+        factories.make_source(url="https://example.org/report")
+        factories.make_hazard_area(reference="AGM-HA-0042")
+        for model, kind in [
+            ("hazardarea", "hazard-areas"),
+            ("landrelease", "land-releases"),
+            ("incident", "incidents"),
+        ]:
+            with self.subTest(kind):
+                template = self.client.get(reverse(f"admin:contamination_{model}_template"))
+                self.assertEqual(template["Content-Type"], "text/csv; charset=utf-8")
+                header, example = list(csv.reader(io.StringIO(template.content.decode())))
+                example[0] = "TEMPLATE-1"
+                out = io.StringIO()
+                csv.writer(out).writerows([header, example])
+                content = out.getvalue().encode()
+                response = self.client.post(
+                    reverse("admin:contamination_hazardarea_import"),
+                    {"kind": kind, "file": SimpleUploadedFile("template.csv", content)},
+                )
+                report = response.context["report"]
+                self.assertTrue(report.ok, report.lines())
+                self.assertEqual(report.created, ["TEMPLATE-1"])
 
     def test_a_dry_run_shows_the_report_then_confirm_imports_exactly_that(self):
         factories.make_hazard_area(reference="UP-1", name="A", publication_status="draft",
