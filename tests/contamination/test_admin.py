@@ -3,6 +3,9 @@
 import csv
 import io
 import json
+import shutil
+import tempfile
+from pathlib import Path
 from unittest import mock
 
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -333,6 +336,16 @@ class HistoryTests(EditorTestCase):
 
 
 class BulkUploadTests(EditorTestCase):
+    def setUp(self):
+        super().setUp()
+        # Checked files wait in a folder of their own per test, removed afterwards.
+        folder = Path(tempfile.mkdtemp(prefix="upload-test-"))
+        self.addCleanup(shutil.rmtree, folder, ignore_errors=True)
+        patcher = mock.patch("contamination.admin.UPLOAD_DIRECTORY", folder)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+        self.upload_folder = folder
+
     def upload(self, content, name="areas.geojson", **fields):
         if isinstance(content, dict):
             content = json.dumps(content).encode()
@@ -401,6 +414,7 @@ class BulkUploadTests(EditorTestCase):
             reverse("admin:contamination_hazardarea_import"), {"token": token, "confirm": "1"}
         )
         self.assertRedirects(response, reverse("admin:contamination_hazardarea_changelist"))
+        self.assertEqual(list(self.upload_folder.iterdir()), [])  # the checked file is gone
         self.assertEqual(
             sorted(HazardArea.objects.values_list("reference", "publication_status")),
             [("UP-1", "draft"), ("UP-2", "draft"), ("UP-3", "draft")],
