@@ -6,6 +6,7 @@ downloads — asks PostgreSQL for the finished text. Each feature is concatenate
 than built with json_agg(... ::json), which would parse every geometry again.
 """
 
+from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
@@ -14,6 +15,7 @@ from django.db.models import F, Func, Value
 
 class SimplifyPreserveTopology(Func):
     function = "ST_SimplifyPreserveTopology"
+    output_field = GeometryField(srid=4326)
 
 
 def features_sql(queryset, properties, *, geometry_field="geometry", precision=6, tolerance=None):
