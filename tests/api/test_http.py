@@ -1,4 +1,6 @@
-"""HTTP behaviour researchers' tools rely on: conditional GET, CORS, rate limits."""
+"""HTTP behaviour researchers' tools rely on: conditional GET, gzip, CORS, rate limits."""
+
+import gzip
 
 from django.test import override_settings
 
@@ -40,6 +42,25 @@ class ConditionalGetTests(APITestCase):
         HazardArea.objects.filter(reference="HA-DRAFT").update(name="Still a draft")
         again = self.get("/api/v1/hazard-areas/", If_None_Match=first["ETag"])
         self.assertEqual(again.status_code, 304)
+
+
+class CompressionTests(APITestCase):
+    def test_clients_that_accept_gzip_get_the_same_body_compressed(self):
+        plain = self.get("/api/v1/hazard-areas/")
+        packed = self.get("/api/v1/hazard-areas/", Accept_Encoding="gzip, deflate")
+        self.assertEqual(packed["Content-Encoding"], "gzip")
+        self.assertEqual(gzip.decompress(packed.content), plain.content)
+        self.assertIn("Accept-Encoding", packed["Vary"])
+        self.assertEqual(packed["ETag"], plain["ETag"][:-1] + '-gzip"')
+        again = self.get(
+            "/api/v1/hazard-areas/", Accept_Encoding="gzip", If_None_Match=plain["ETag"]
+        )
+        self.assertEqual(again.status_code, 304)
+
+    def test_errors_are_not_compressed(self):
+        response = self.get("/api/v1/hazard-areas/?bbox=1", Accept_Encoding="gzip")
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(response.has_header("Content-Encoding"))
 
 
 class CorsTests(APITestCase):

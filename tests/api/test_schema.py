@@ -97,7 +97,9 @@ class SchemathesisTests(APITestCase):
             # for every request after it (and hide which request caused it).
             savepoint = transaction.savepoint()
             try:
-                case.call_and_validate(checks=CHECKS)
+                # The WSGI transport asks for gzip but does not decompress (an HTTP client
+                # would): ask for the plain body; test_http covers the compressed one.
+                case.call_and_validate(headers={"Accept-Encoding": "identity"}, checks=CHECKS)
             finally:
                 transaction.savepoint_rollback(savepoint)
 
