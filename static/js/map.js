@@ -255,7 +255,8 @@
   AtlasMap.prototype.areaStyle = function (feature) {
     var p = feature.properties || {};
     var showFill = this.state.layers.indexOf("areas") >= 0;
-    var highlighted = this.config.area && areaCode(p) === this.config.area;
+    var selected = this.config.area || this.state.filters.area;
+    var highlighted = selected && areaCode(p) === selected;
     var value = Number(p[this.state.measure]);
     return {
       color: highlighted ? "#1b1f24" : "#6b7580",
