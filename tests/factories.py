@@ -128,13 +128,25 @@ def geometry(ewkt):
     return GEOSGeometry(ewkt)
 
 
+def editors_group():
+    """The Editors group, made again if a flushing test (live server) removed it."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from contamination.permissions import EDITORS_GROUP, sync_editors_group
+
+    if not Group.objects.filter(name=EDITORS_GROUP).exists():
+        sync_editors_group(None, app_config=apps.get_app_config("contamination"), apps=apps)
+    return Group.objects.get(name=EDITORS_GROUP)
+
+
 def make_editor(**kwargs):
     """A staff user in the Editors group (created by migration 0002), not a superuser."""
-    from django.contrib.auth.models import Group, User
+    from django.contrib.auth.models import User
 
     kwargs.setdefault("username", f"editor{next(_sequence)}")
     user = User.objects.create_user(is_staff=True, password="a-long-test-password", **kwargs)
-    user.groups.add(Group.objects.get(name="Editors"))
+    user.groups.add(editors_group())
     return user
 
 
