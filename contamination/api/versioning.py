@@ -27,9 +27,14 @@ SELECT GREATEST(
     (SELECT max(updated_at) FROM contamination_hazardarea WHERE {_SEEN_PUBLICLY}),
     (SELECT max(updated_at) FROM contamination_landrelease WHERE {_SEEN_PUBLICLY}),
     (SELECT max(updated_at) FROM contamination_incident WHERE {_SEEN_PUBLICLY}),
-    (SELECT max(e.pgh_created_at) FROM contamination_casualtyevent e
-        JOIN contamination_incident i ON i.id = e.incident_id
-        WHERE i.publication_status <> 'draft' OR i.published_at IS NOT NULL),
+    -- Newest first through an index (migration 0003), not a join of every event: the first
+    -- casualty event whose incident has been public ends the scan.
+    (SELECT e.pgh_created_at FROM contamination_casualtyevent e
+        WHERE EXISTS (
+            SELECT 1 FROM contamination_incident i
+            WHERE i.id = e.incident_id
+              AND (i.publication_status <> 'draft' OR i.published_at IS NOT NULL))
+        ORDER BY e.pgh_created_at DESC LIMIT 1),
     (SELECT max(pgh_created_at) FROM contamination_hazardareaevent
         WHERE pgh_label = 'delete' AND {_SEEN_PUBLICLY}),
     (SELECT max(pgh_created_at) FROM contamination_landreleaseevent
