@@ -34,6 +34,11 @@ class Measurement:
     def throughput(self):
         return self.requests / self.duration_s if self.duration_s else 0.0
 
+    @property
+    def answered(self):
+        """False when no request completed within the run: its percentiles mean nothing."""
+        return self.requests > 0
+
 
 @dataclass
 class Row:
@@ -70,7 +75,7 @@ class Row:
 
 
 def _ratio(numerator, denominator):
-    if not numerator or not denominator:
+    if not numerator or not denominator or math.isinf(numerator) or math.isinf(denominator):
         return None
     return numerator / denominator
 
@@ -85,6 +90,8 @@ def parse_wrk(output):
         raise ValueError("wrk printed no BENCH_JSON line (was it run with bench/wrk_report.lua?)")
     latency = data["latency_us"]
     requests = data["requests"]
+    if not requests:  # wrk prints zeros: none of these is a latency
+        latency = dict.fromkeys(latency, math.inf * 1000)
     return Measurement(
         requests=requests,
         duration_s=data["duration_us"] / 1e6,
@@ -135,7 +142,14 @@ def percentile(sorted_values, p):
 def _ms(value):
     if value is None:
         return "–"
+    if math.isinf(value):
+        return "no answer"
     return f"{value:,.0f}" if value >= 100 else f"{value:.1f}"
+
+
+def _with_ms(value):
+    text = _ms(value)
+    return text if text in ("–", "no answer") else f"{text} ms"
 
 
 def _x(value):
@@ -159,6 +173,12 @@ def results_table(rows):
     ]
     for row in rows:
         site = row.site
+        if site is not None and not site.answered:
+            lines.append(
+                f"| {row.name} | {row.level} | no answer within {site.duration_s:.0f} s |"
+                + " |" * 13
+            )
+            continue
         if site is None:
             lines.append(
                 f"| {row.name} | – | {'; '.join(row.notes) or 'not measured'} |" + " |" * 14
@@ -196,7 +216,8 @@ def target_checks(rows, worker_peak_mb):
                         f"{row.name}{label} within {FLOOR_RATIO_TARGET}× of the SQL floor "
                         f"({clients}, p50)",
                         ratio is not None and ratio <= FLOOR_RATIO_TARGET,
-                        f"{_ms(measured.p50_ms)} ms vs {_ms(row.floor.p50_ms)} ms = {_x(ratio)}",
+                        f"{_with_ms(measured.p50_ms)} vs {_with_ms(row.floor.p50_ms)} = "
+                        f"{_x(ratio)}",
                     )
                 )
         if row.peer and row.level == PAGE_P95_LEVEL:
@@ -215,7 +236,7 @@ def target_checks(rows, worker_peak_mb):
                 (
                     f"{row.name}: p95 < {PAGE_P95_TARGET_MS:g} ms ({row.level} clients)",
                     row.site.p95_ms < PAGE_P95_TARGET_MS and not row.site.errors,
-                    f"p95 {_ms(row.site.p95_ms)} ms"
+                    f"p95 {_with_ms(row.site.p95_ms)}"
                     + (f", {row.site.errors} errors" if row.site.errors else ""),
                 )
             )

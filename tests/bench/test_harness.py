@@ -42,6 +42,20 @@ class WrkOutputTests(SimpleTestCase):
         self.assertEqual(result.errors, 4)  # 3 responses >= 400 and one timeout
         self.assertAlmostEqual(result.bytes_per_request, 3028, delta=1)
 
+    def test_a_run_without_any_answer_has_no_latency_rather_than_zero(self):
+        silent = WRK_OUTPUT.split("BENCH_JSON")[0] + (
+            'BENCH_JSON {"requests":0,"duration_us":3000000,"bytes":0,"errors":{"connect":0,'
+            '"read":0,"write":0,"status":0,"timeout":0},"latency_us":{"min":0,"mean":0.0,'
+            '"max":0,"stdev":0.0,"p50":0,"p90":0,"p95":0,"p99":0}}'
+        )
+        result = report.parse_wrk(silent)
+        self.assertFalse(result.answered)
+        row = report.Row("area page", "pages", 8, site=result)
+        self.assertIn("no answer within 3 s", report.results_table([row]))
+        [(name, met, evidence)] = report.target_checks([row], None)
+        self.assertFalse(met)
+        self.assertEqual(evidence, "p95 no answer")
+
     def test_output_without_the_json_line_is_an_error_not_a_zero(self):
         with self.assertRaisesMessage(ValueError, "BENCH_JSON"):
             report.parse_wrk("Running 1s test @ http://127.0.0.1:1/\n")
