@@ -207,7 +207,14 @@ def describe_response(target, status, headers, body):
             features = data.get("features") if isinstance(data, dict) else None
             if not isinstance(features, list):
                 return None, None, "expected a FeatureCollection"
-            return len(features), [feature.get("id") for feature in features], None
+            note = None
+            if isinstance(data.get("count"), int) and data["count"] > len(features) > 0:
+                pages = -(-data["count"] // len(features))
+                note = (
+                    f"{data['count']:,} features match; this is the first of {pages} pages "
+                    "(the map follows `next`, up to its page limit)"
+                )
+            return len(features), [feature.get("id") for feature in features], note
     return None, None, None
 
 

@@ -82,7 +82,8 @@ TARGETS = [
     ),
     Target(
         "map district: incidents",
-        f"/api/v1/incidents/?bbox={DISTRICT_BBOX}&zoom={DISTRICT_ZOOM}",
+        # From zoom 10 the map asks for the points themselves, without `zoom`.
+        f"/api/v1/incidents/?bbox={DISTRICT_BBOX}",
         "geojson",
         "map: district-wide view",
     ),
