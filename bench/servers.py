@@ -59,8 +59,9 @@ class Server:
                     f"{self.name} exited with {self.process.returncode}; see {self.log_path}"
                 )
             try:
-                # Any HTTP answer will do: the workers have booted and serve.
-                fetch(self.base_url + "/", timeout=60)
+                # Any HTTP answer will do (a 404 here): the workers have booted and serve,
+                # and no measured page has been asked for yet, so its first request is cold.
+                fetch(self.base_url + "/bench-ready-probe", timeout=60)
                 return self
             except OSError:
                 time.sleep(0.2)
