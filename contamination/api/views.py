@@ -868,6 +868,19 @@ CHANGE_PART_SQL = """
 """
 
 
+# An incident whose casualties were added, changed or removed has changed too, even if its
+# own row was not written (an import may replace casualties only).
+CASUALTY_CHANGES_SQL = """
+    SELECT 'incident', i.id, i.reference, 'changed', max(e.pgh_created_at), i.published_at,
+           i.retracted_at, ''
+    FROM contamination_casualtyevent e
+    JOIN contamination_incident i ON i.id = e.incident_id
+    WHERE e.pgh_created_at >= %(since)s AND i.updated_at < %(since)s
+      AND i.publication_status = 'published'
+    GROUP BY i.id
+"""
+
+
 class ChangeFilterForm(filters.forms.Form):
     since = filters.IsoDateTimeField(
         required=True,
@@ -926,6 +939,8 @@ class ChangeList(PublicAPIView):
             CHANGE_PART_SQL.format(kind=kind, table=CHANGE_KINDS[kind][0]._meta.db_table)
             for kind in kinds
         )
+        if "incident" in kinds:
+            parts += "\n    UNION ALL\n" + CASUALTY_CHANGES_SQL
         sql = CHANGES_SQL.format(parts=parts)
         page, size = self.page_numbers(request, 1000, 10000)
         params = {"since": form.cleaned_data["since"], "limit": size, "offset": (page - 1) * size}
