@@ -212,6 +212,10 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
     # Malformed-parameter errors name the parameter: {"bbox": ["..."]}.
     "NON_FIELD_ERRORS_KEY": "detail",
+    # Rate limits count per client address: REMOTE_ADDR unless proxies in front of the site
+    # add X-Forwarded-For (then their number, e.g. 1). Trusting that header without a proxy
+    # would let a client pick its own address, and so its own limit.
+    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mine Atlas API",

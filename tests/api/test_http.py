@@ -79,6 +79,12 @@ class RateLimitTests(APITestCase):
         self.assertGreater(int(response["Retry-After"]), 0)
         self.assertIn("detail", response.json())
 
+    @override_settings(API_RATE_LIMIT="1/minute")
+    def test_a_client_cannot_escape_the_limit_by_forging_x_forwarded_for(self):
+        self.assertEqual(self.get("/api/v1/sources/", X_Forwarded_For="10.0.0.1").status_code, 200)
+        response = self.get("/api/v1/sources/", X_Forwarded_For="10.0.0.2")
+        self.assertEqual(response.status_code, 429)
+
     @override_settings(API_DOWNLOAD_RATE_LIMIT="1/hour")
     def test_bulk_downloads_have_their_own_smaller_limit(self):
         self.assertEqual(self.get("/api/v1/downloads/mine-atlas.csv.zip").status_code, 200)
