@@ -368,7 +368,7 @@ class GeoListView(PublicAPIView):
         geometry, precision = self.geometry(zoom)
         if output == "csv":
             count = cached_count(queryset, version, f"{request.path}|{_filter_key(request)}")
-            self.page_links(request, page, size, count)
+            following, previous = self.page_links(request, page, size, count)
             content = csv_copy(
                 window,
                 self.resource.csv_columns(),
@@ -378,6 +378,13 @@ class GeoListView(PublicAPIView):
             )
             response = csv_response(content, f"{self.resource.name}.csv")
             response["X-Total-Count"] = str(count)
+            links = [
+                f'<{url}>; rel="{rel}"'
+                for rel, url in (("next", following), ("prev", previous))
+                if url
+            ]
+            if links:
+                response["Link"] = ", ".join(links)
             return response
         text, returned = geojson.features(
             window, self.resource.properties(), geometry_field=geometry, precision=precision
@@ -492,7 +499,8 @@ def geo_list_schema(resource, tag, description, *, zoom=True):
             (200, "application/json"): OpenApiResponse(s.feature_collection_schema(resource)),
             (200, "text/csv"): OpenApiResponse(
                 OpenApiTypes.STR,
-                description="The same page as CSV; `X-Total-Count` gives the total.",
+                description="The same page as CSV; `X-Total-Count` gives the total and `Link` "
+                "(RFC 8288) the next and previous pages.",
             ),
             **not_modified_response(),
             **error_responses(),

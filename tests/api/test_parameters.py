@@ -136,5 +136,11 @@ class ParameterTests(APITestCase):
         second = self.get("/api/v1/hazard-areas/?page_size=2&page=2").json()
         self.assertIsNone(second["next"])
         self.assertEqual(len(second["features"]), 1)
+        csv = self.get("/api/v1/hazard-areas/?page_size=2&format=csv")
+        self.assertEqual(csv["X-Total-Count"], "3")
+        self.assertEqual(
+            csv["Link"],
+            '<http://testserver/api/v1/hazard-areas/?page_size=2&format=csv&page=2>; rel="next"',
+        )
         past = self.get("/api/v1/hazard-areas/?page_size=2&page=3")
         self.assertEqual(past.status_code, 404)
