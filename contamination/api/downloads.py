@@ -13,6 +13,7 @@ import io
 import json
 import subprocess
 import tempfile
+import uuid
 import zipfile
 from pathlib import Path
 
@@ -321,7 +322,8 @@ class Download(PublicAPIView):
         path = folder / f"{etag}.download"
         if not path.exists():
             layers = layer_querysets(filterset)
-            partial = folder / f"{etag}.partial"
+            # A name of its own per request: two requests may build the same file at once.
+            partial = folder / f"{etag}.{uuid.uuid4().hex}.partial"
             if extension == "gpkg":
                 build_geopackage(request, version, layers, partial)
             else:
