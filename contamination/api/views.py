@@ -1147,6 +1147,55 @@ class AreaStats(StatsView):
         return {"results": stats.area_figures(areas, *records)}
 
 
+@get_schema(
+    operation_id="root",
+    tags=["meta"],
+    description="Every resource of version 1, by name, with its address, and the data version.",
+    parameters=[FORMAT_JSON],
+    responses={
+        (200, "application/json"): OpenApiResponse(
+            {
+                "type": "object",
+                "properties": {
+                    "data_version": {"type": "string", "format": "date-time"},
+                    "documentation": {"type": "string", "format": "uri"},
+                    "resources": {
+                        "type": "object",
+                        "additionalProperties": {"type": "string", "format": "uri"},
+                        "description": "Resource name → address.",
+                    },
+                },
+                "required": ["data_version", "documentation", "resources"],
+            }
+        ),
+        **error_responses(),
+    },
+)
+class ApiRoot(PublicAPIView):
+    """What version 1 offers: every route without a path parameter, from config/api_urls.py."""
+
+    paginated = False
+
+    def get(self, request):
+        self.check_query(request)
+        from config import api_urls  # noqa: PLC0415 (the URL module imports these views)
+
+        resources = {
+            pattern.name: request.build_absolute_uri(reverse(f"api:{pattern.name}"))
+            for pattern in api_urls.urlpatterns
+            if str(pattern.pattern).startswith("v1/")
+            and "<" not in str(pattern.pattern)
+            and str(pattern.pattern) != "v1/"
+        }
+        return json_response(
+            {
+                "data_version": version_text(data_version()),
+                "documentation": request.build_absolute_uri(reverse("api:index")),
+                "resources": resources,
+            }
+        )
+
+
 # --- The page for people ----------------------------------------------------------------
 
 
