@@ -1,4 +1,4 @@
-"""Indexes behind the API's filters that the models' own indexes do not cover.
+"""Indexes behind the API's filters and its data version that the models' indexes miss.
 
 Plain SQL (no model state) so that the models stay as their owner wrote them; each index
 names the query that needs it.
@@ -19,6 +19,17 @@ INDEXES = [
         "contamination_release_pub_done",
         "contamination_landrelease (publication_status, completed_on)",
     ),
+    # The data version (contamination/api/versioning.py), asked by every API request and page:
+    # the latest casualty change and the latest deletion, found by a backward index scan
+    # instead of reading whole history tables.
+    ("contamination_casualtyevent_at", "contamination_casualtyevent (pgh_created_at)"),
+    *[
+        (
+            f"contamination_{table}event_deleted_at",
+            f"contamination_{table}event (pgh_created_at) WHERE pgh_label = 'delete'",
+        )
+        for table in ("hazardarea", "landrelease", "incident")
+    ],
 ]
 
 
