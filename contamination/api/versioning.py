@@ -61,7 +61,9 @@ def version_text(version):
 
 def etag_for(version, request, variant=""):
     query = sorted(request.GET.lists())
-    text = f"{version_text(version)}|{request.path}|{query}|{variant}"
+    # The host and scheme too: answers hold absolute links (next/previous pages).
+    origin = f"{request.scheme}://{request.get_host()}"
+    text = f"{version_text(version)}|{origin}{request.path}|{query}|{variant}"
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
