@@ -44,6 +44,20 @@ class ConditionalGetTests(APITestCase):
         self.assertEqual(again.status_code, 304)
 
 
+class MethodTests(APITestCase):
+    def test_head_answers_the_headers_without_the_body(self):
+        response = self.client.head("/api/v1/hazard-areas/")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.content, b"")
+        self.assertTrue(response["ETag"])
+
+    def test_the_api_is_read_only(self):
+        for method in ("post", "put", "patch", "delete"):
+            with self.subTest(method=method):
+                response = getattr(self.client, method)("/api/v1/hazard-areas/")
+                self.assertEqual(response.status_code, 405)
+
+
 class CompressionTests(APITestCase):
     def test_clients_that_accept_gzip_get_the_same_body_compressed(self):
         plain = self.get("/api/v1/hazard-areas/")
