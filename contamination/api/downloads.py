@@ -350,18 +350,35 @@ class Download(PublicAPIView):
             {
                 "type": "object",
                 "properties": {
-                    "data_version": {"type": "string", "format": "date-time", "nullable": True},
-                    "licence": {"type": "string"},
-                    "licence_url": {"type": "string", "format": "uri"},
-                    "citation": {"type": "string"},
+                    "data_version": {
+                        "type": "string",
+                        "format": "date-time",
+                        "nullable": True,
+                        "description": "Time of the last published change.",
+                    },
+                    "licence": {"type": "string", "description": "The data's licence."},
+                    "licence_url": {
+                        "type": "string",
+                        "format": "uri",
+                        "description": "The licence's text.",
+                    },
+                    "citation": {"type": "string", "description": "How to cite the data."},
                     "files": {
                         "type": "array",
+                        "description": "The files, each with the filters as query string.",
                         "items": {
                             "type": "object",
                             "properties": {
-                                "format": {"type": "string"},
-                                "description": {"type": "string"},
-                                "url": {"type": "string", "format": "uri"},
+                                "format": {"type": "string", "description": "File format."},
+                                "description": {
+                                    "type": "string",
+                                    "description": "What the file holds.",
+                                },
+                                "url": {
+                                    "type": "string",
+                                    "format": "uri",
+                                    "description": "Where to download it.",
+                                },
                             },
                             "required": ["format", "description", "url"],
                         },

@@ -1157,8 +1157,16 @@ class AreaStats(StatsView):
             {
                 "type": "object",
                 "properties": {
-                    "data_version": {"type": "string", "format": "date-time"},
-                    "documentation": {"type": "string", "format": "uri"},
+                    "data_version": {
+                        "type": "string",
+                        "format": "date-time",
+                        "description": "Time of the last published change.",
+                    },
+                    "documentation": {
+                        "type": "string",
+                        "format": "uri",
+                        "description": "The guide for people: examples, licence, citation.",
+                    },
                     "resources": {
                         "type": "object",
                         "additionalProperties": {"type": "string", "format": "uri"},
