@@ -111,6 +111,7 @@ def bad_request(parameter, message):
 
 
 PAGE_PARAMETERS = {"page", "page_size"}
+MAX_PAGE = 10**9
 MAX_ID = 2**63 - 1  # PostgreSQL bigint: a larger id cannot exist (and must not reach SQL)
 
 
@@ -196,6 +197,8 @@ class PublicAPIView(GenericAPIView):
     def page_numbers(self, request, default_size, max_size):
         page = _positive_int(request, "page", 1, None)
         size = _positive_int(request, "page_size", default_size, max_size)
+        if page > MAX_PAGE:  # no such page; its offset would not even fit in SQL's bigint
+            raise NotFound(f"Page {page} is past the last page.")
         return page, size
 
     def page_links(self, request, page, size, count):
