@@ -1,7 +1,7 @@
 """The data version every API answer and every cached page asks for: right, and cheap.
 
-It is read on every request, so it must come from indexes (migration 0003): reading whole
-event tables cost 480 ms per request at the benchmark's scale (bench/).
+It is read on every request, so it must come from indexes (migration 0003_api_filter_indexes):
+reading whole event tables cost 480 ms per request at the benchmark's scale (bench/).
 """
 
 import json
