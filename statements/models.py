@@ -83,6 +83,21 @@ class Person(models.Model):
 class Metric(models.Model):
     """What a claim measures. Codes are stable: they appear in addresses, the API and exports."""
 
+    class Comparison(models.TextChoices):
+        """What in the records a metric can be set beside (see statements/bridge.py)."""
+
+        HAZARD_AREA_KM2 = "hazard_area_km2", "Area of hazard areas not yet released"
+        SHARE_IN_HAZARD_AREAS = "share_in_hazard_areas", "Share of territory in hazard areas"
+        LAND_RELEASED = "land_released", "Land released (all three methods)"
+        LAND_CLEARED = "land_cleared", "Land released by clearance"
+        ITEMS_FOUND = "items_found", "Explosive items found and destroyed"
+        AP_MINES_FOUND = "ap_mines_found", "Anti-personnel mines found"
+        AT_MINES_FOUND = "at_mines_found", "Anti-vehicle mines found"
+        UXO_FOUND = "uxo_found", "Unexploded ordnance found"
+        CASUALTIES = "casualties", "People killed or injured"
+        CIVILIAN_CASUALTIES = "civilian_casualties", "Civilians killed or injured"
+        DEATHS = "deaths", "People killed"
+
     code = models.SlugField(max_length=80, unique=True, help_text="Stable code of the metric.")
     label = models.CharField(max_length=200, help_text="What is measured, in plain words.")
     unit = models.CharField(
@@ -91,6 +106,12 @@ class Metric(models.Model):
         "(ha or m² for an area in km²).",
     )
     description = models.TextField(blank=True, help_text="What counts, and what does not.")
+    comparison = models.CharField(
+        max_length=30,
+        choices=Comparison,
+        blank=True,
+        help_text="What the records show for this metric, if they can speak to it at all.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
