@@ -293,15 +293,6 @@ class Statement(Record):
     def date_display(self):
         return format_partial_date(self.date, self.date_precision)
 
-    def excerpt_spans(self):
-        """(start, end) of each claim's excerpt in the text, first occurrence, in order."""
-        spans = []
-        for claim in self.claims.all():
-            start = self.text.find(claim.excerpt) if claim.excerpt else -1
-            if start >= 0:
-                spans.append((start, start + len(claim.excerpt), claim))
-        return sorted(spans, key=lambda span: (span[0], -span[1]))
-
 
 def format_partial_date(value, precision):
     """'19 June 2024', 'June 2024', '2024' or 'date unknown'."""
