@@ -30,6 +30,14 @@ COMPARISONS = {
     Comparison.DEATHS: (stats.recorded_casualties, {"outcomes": ["killed"]}, True),
 }
 
+RECORDS_NOUNS = {
+    Comparison.HAZARD_AREA_KM2: "hazard-area records",
+    Comparison.SHARE_IN_HAZARD_AREAS: "hazard-area records",
+    Comparison.CASUALTIES: "incident records",
+    Comparison.CIVILIAN_CASUALTIES: "incident records",
+    Comparison.DEATHS: "incident records",
+}
+
 BREAKDOWN_LABELS = {
     "cancelled": "cancelled (non-technical survey)",
     "reduced": "reduced (technical survey)",
@@ -68,6 +76,7 @@ class RecordedComparison:
 
     recorded: stats.RecordedValue | None
     reason: str = ""
+    comparison: str = ""
     value: float | None = None  # the recorded value in the claim's unit
     unit: str = ""
 
@@ -76,8 +85,21 @@ class RecordedComparison:
         return self.recorded is not None
 
     @property
+    def is_demo(self):
+        return self.recorded is not None and self.recorded.is_demo
+
+    @property
     def unit_label(self):
         return unit_label(self.unit)
+
+    @property
+    def label(self):
+        return Comparison(self.comparison).label if self.comparison else ""
+
+    @property
+    def records_noun(self):
+        """What the coverage counts, in plain words."""
+        return RECORDS_NOUNS.get(self.comparison, "land-release records")
 
     def breakdown_items(self):
         """(label, value, unit) of each part of the recorded value, areas in the claim's unit."""
@@ -143,4 +165,4 @@ def compare(claim, cache=None):
     value, unit = recorded.value, recorded.unit
     if units_compatible(claim.unit, recorded.unit) and UNITS[recorded.unit].dimension == "area":
         value, unit = convert(float(value), recorded.unit, claim.unit), claim.unit
-    return RecordedComparison(recorded, value=value, unit=unit)
+    return RecordedComparison(recorded, value=value, unit=unit, comparison=claim.metric.comparison)

@@ -1,0 +1,146 @@
+"""The public JSON contract of statements, claims, people and metrics."""
+
+from rest_framework import serializers
+
+from contamination.models import Organisation, Source
+from statements.models import Claim, Metric, Person, Statement, StatementSource
+
+
+class MetricSerializer(serializers.ModelSerializer):
+    page = serializers.SerializerMethodField(help_text="The metric's page on the site.")
+
+    class Meta:
+        model = Metric
+        fields = ["code", "label", "unit", "description", "comparison", "page"]
+
+    def get_page(self, metric) -> str:
+        return self.context["request"].build_absolute_uri(metric.get_absolute_url())
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    page = serializers.SerializerMethodField(help_text="The person's page on the site.")
+
+    class Meta:
+        model = Person
+        fields = ["key", "name", "name_variants", "page"]
+
+    def get_page(self, person) -> str:
+        return self.context["request"].build_absolute_uri(person.get_absolute_url())
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["name", "acronym", "kind", "country", "website"]
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = [
+            "publisher",
+            "title",
+            "url",
+            "published_on",
+            "archived_url",
+            "language",
+            "is_reprint",
+            "note",
+        ]
+
+
+class CitationSerializer(serializers.ModelSerializer):
+    source = SourceSerializer()
+
+    class Meta:
+        model = StatementSource
+        fields = ["source", "page"]
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    metric = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    scope = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, help_text="Code of the area the figure is about."
+    )
+    value = serializers.FloatField(help_text="The number stated (the lower end of a range).")
+    value_max = serializers.FloatField(allow_null=True, help_text="Upper end of a range.")
+    value_display = serializers.CharField(help_text="The figure as a reader would write it.")
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "position",
+            "excerpt",
+            "metric",
+            "qualifier",
+            "value",
+            "value_max",
+            "unit",
+            "value_display",
+            "as_of",
+            "as_of_precision",
+            "since",
+            "scope",
+            "scope_note",
+            "note",
+            "figures_row",
+        ]
+
+
+class ClaimListSerializer(ClaimSerializer):
+    """A claim on its own, with the statement it comes from."""
+
+    statement = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    speaker = serializers.CharField(source="statement.speaker_name", read_only=True)
+    statement_date = serializers.DateField(source="statement.date", read_only=True)
+    side = serializers.CharField(source="statement.side", read_only=True)
+
+    class Meta(ClaimSerializer.Meta):
+        fields = [
+            "id",
+            "statement",
+            "speaker",
+            "side",
+            "statement_date",
+            *ClaimSerializer.Meta.fields[1:],
+        ]
+
+
+class StatementSerializer(serializers.ModelSerializer):
+    key = serializers.CharField(source="reference", help_text="Stable identifier.")
+    page = serializers.SerializerMethodField(help_text="The statement's page on the site.")
+    speaker_person = PersonSerializer(allow_null=True)
+    speaker_organisation = OrganisationSerializer(allow_null=True)
+    sources = CitationSerializer(source="citations", many=True)
+    claims = ClaimSerializer(many=True)
+
+    class Meta:
+        model = Statement
+        fields = [
+            "key",
+            "page",
+            "side",
+            "speaker_person",
+            "speaker_organisation",
+            "speaker_role",
+            "date",
+            "date_precision",
+            "date_note",
+            "occasion",
+            "text_kind",
+            "language",
+            "text",
+            "original_language",
+            "original_text",
+            "translation_note",
+            "note",
+            "sources",
+            "claims",
+            "is_demo",
+            "published_at",
+            "updated_at",
+        ]
+
+    def get_page(self, statement) -> str:
+        return self.context["request"].build_absolute_uri(statement.get_absolute_url())

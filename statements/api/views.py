@@ -1,0 +1,87 @@
+"""Read-only endpoints: /statements/, /claims/, /people/, /metrics/ (published only)."""
+
+from django.db.models import Count, Prefetch, Q
+from rest_framework import viewsets
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+
+from contamination.querysets import PublicationStatus
+from statements.api import filters, serializers
+from statements.api.renderers import CSVRenderer
+from statements.models import Claim, Metric, Person, Statement, StatementSource
+
+
+class StatementsPagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class CSVMixin:
+    """`?format=csv` returns every matching row in one file, not one page."""
+
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+    pagination_class = StatementsPagination
+
+    def paginate_queryset(self, queryset):
+        if getattr(self.request.accepted_renderer, "format", None) == "csv":
+            return None
+        return super().paginate_queryset(queryset)
+
+
+class StatementViewSet(CSVMixin, viewsets.ReadOnlyModelViewSet):
+    """Published statements, newest first, with speaker, sources and claims."""
+
+    serializer_class = serializers.StatementSerializer
+    filterset_class = filters.StatementFilter
+    lookup_field = "reference"
+    lookup_url_kwarg = "key"
+    queryset = (
+        Statement.objects.published()
+        .with_speaker()
+        .prefetch_related(
+            Prefetch("citations", queryset=StatementSource.objects.select_related("source")),
+            Prefetch("claims", queryset=Claim.objects.select_related("metric", "scope")),
+        )
+    )
+
+
+class ClaimViewSet(CSVMixin, viewsets.ReadOnlyModelViewSet):
+    """Every figure in published statements, one row each."""
+
+    serializer_class = serializers.ClaimListSerializer
+    filterset_class = filters.ClaimFilter
+    queryset = (
+        Claim.objects.published()
+        .select_related(
+            "statement__speaker_person", "statement__speaker_organisation", "metric", "scope"
+        )
+        .order_by("metric__code", "as_of", "id")
+    )
+
+
+class PersonViewSet(CSVMixin, viewsets.ReadOnlyModelViewSet):
+    """People with at least one published statement."""
+
+    serializer_class = serializers.PersonSerializer
+    filterset_class = filters.PersonFilter
+    lookup_field = "key"
+    queryset = Person.objects.published()
+
+
+class MetricViewSet(CSVMixin, viewsets.ReadOnlyModelViewSet):
+    """Metrics with at least one figure in a published statement."""
+
+    serializer_class = serializers.MetricSerializer
+    filterset_class = filters.MetricFilter
+    lookup_field = "code"
+    queryset = (
+        Metric.objects.annotate(
+            published_claims=Count(
+                "claims",
+                filter=Q(claims__statement__publication_status=PublicationStatus.PUBLISHED),
+            )
+        )
+        .filter(published_claims__gt=0)
+        .order_by("code")
+    )
