@@ -259,13 +259,13 @@ def hazard_areas_open_on(scope, as_of):
 def recorded_hazard_area_km2(scope, as_of):
     """Area of hazard areas (SHA and CHA) open on `as_of` in `scope`, in km² (1 query)."""
     row = hazard_areas_open_on(scope, as_of).aggregate(
-        area_m2=Sum("area_m2"),
+        total_m2=Sum("area_m2"),
         suspected_m2=Sum("area_m2", filter=Q(category=HazardArea.Category.SUSPECTED)),
         confirmed_m2=Sum("area_m2", filter=Q(category=HazardArea.Category.CONFIRMED)),
         **_coverage_aggregates("identified_on"),
     )
     return RecordedValue(
-        value=_km2(row["area_m2"]),
+        value=_km2(row["total_m2"]),
         unit="km2",
         coverage=_coverage_from(row),
         as_of=as_of,
