@@ -6,6 +6,8 @@ Statements follow the records' workflow (draft, published, retracted) and keep t
 with pghistory's triggers; claims are public exactly when their statement is.
 """
 
+from decimal import Decimal
+
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
@@ -475,7 +477,7 @@ def format_number(value):
     """Group thousands and drop trailing zeros: Decimal('106938.1000') -> '106,938.1'."""
     if value is None:
         return ""
-    text = f"{value:,f}"
+    text = f"{Decimal(str(value)):,f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
