@@ -33,14 +33,22 @@ def parse_filter_date(value, end=False):
         raise ValidationError(f"{value} is not a date in the calendar.") from None
 
 
-class PartialDateField(forms.CharField):
+class PartialDateField(forms.Field):
+    """A year, a month or a day; `end` makes it mean the last day of the period."""
+
+    widget = forms.TextInput(attrs={"placeholder": "YYYY or YYYY-MM-DD", "size": 10})
+
     def __init__(self, *args, end=False, **kwargs):
         self.end = end
         super().__init__(*args, **kwargs)
 
     def to_python(self, value):
-        value = super().to_python(value)
-        return parse_filter_date(value, end=self.end) if value else None
+        value = (value or "").strip()
+        if not value:
+            return None
+        if len(value) > 10:
+            raise ValidationError("Use a year (2023), a month (2023-05) or a day (2023-05-25).")
+        return parse_filter_date(value, end=self.end)
 
 
 class StatementFilterForm(forms.Form):
@@ -74,8 +82,8 @@ class StatementFilterForm(forms.Form):
         required=False,
         empty_label="Any metric",
     )
-    date_from = PartialDateField(label="From", required=False, max_length=10)
-    date_to = PartialDateField(label="To", required=False, max_length=10, end=True)
+    date_from = PartialDateField(label="From", required=False)
+    date_to = PartialDateField(label="To", required=False, end=True)
 
     def __init__(self, *args, sides=(), countries=(), **kwargs):
         super().__init__(*args, **kwargs)

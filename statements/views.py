@@ -20,7 +20,10 @@ PAGE_SIZE = 20
 
 def claims_prefetch():
     return Prefetch(
-        "claims", queryset=Claim.objects.select_related("metric", "scope").order_by("position")
+        "claims",
+        queryset=Claim.objects.select_related("metric", "scope")
+        .defer("scope__geometry")  # boundaries are large; only names and areas are shown
+        .order_by("position"),
     )
 
 
@@ -165,8 +168,11 @@ def metric_detail(request, code):
         Claim.objects.published()
         .filter(metric=metric)
         .select_related("statement__speaker_person", "statement__speaker_organisation", "scope")
+        .defer("scope__geometry")
         .order_by("as_of", "statement__date", "id")
     )
+    for claim in claims:
+        claim.metric = metric  # the one metric of the page, already loaded
     if not claims:
         raise Http404("No published claim on this metric.")
     cache = {}

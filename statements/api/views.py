@@ -41,7 +41,10 @@ class StatementViewSet(CSVMixin, viewsets.ReadOnlyModelViewSet):
         .with_speaker()
         .prefetch_related(
             Prefetch("citations", queryset=StatementSource.objects.select_related("source")),
-            Prefetch("claims", queryset=Claim.objects.select_related("metric", "scope")),
+            Prefetch(
+                "claims",
+                queryset=Claim.objects.select_related("metric", "scope").defer("scope__geometry"),
+            ),
         )
     )
 
@@ -56,6 +59,7 @@ class ClaimViewSet(CSVMixin, viewsets.ReadOnlyModelViewSet):
         .select_related(
             "statement__speaker_person", "statement__speaker_organisation", "metric", "scope"
         )
+        .defer("scope__geometry")
         .order_by("metric__code", "as_of", "id")
     )
 
