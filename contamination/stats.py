@@ -205,7 +205,7 @@ class RecordedValue:
     """A value computed from the records, with what it rests on."""
 
     value: float
-    unit: str  # "km2", "percent", "items" or "people"
+    unit: str  # "km2", "pct", "items", "people" or "incidents"
     coverage: Coverage
     as_of: object
     since: object = None
@@ -282,7 +282,7 @@ def recorded_share_in_hazard_areas(scope, as_of):
     share = 100 * area.value / scope.area_km2 if scope.area_km2 else 0.0
     return RecordedValue(
         value=share,
-        unit="percent",
+        unit="pct",
         coverage=area.coverage,
         as_of=as_of,
         breakdown={"hazard_km2": area.value, "scope_km2": scope.area_km2, **area.breakdown},
@@ -367,4 +367,21 @@ def recorded_casualties(scope, as_of, since=None, groups=None, outcomes=None):
         as_of=as_of,
         since=since,
         breakdown={key: row[key] for key in (*all_groups, *all_outcomes)},
+    )
+
+
+def recorded_incidents(scope, as_of, since=None):
+    """Incidents from `since` to `as_of` in `scope`, with or without casualties (1 query)."""
+    incidents = Incident.objects.published().in_area(scope).between(since, as_of)
+    row = incidents.aggregate(
+        in_hazard_area=Count("id", filter=Q(is_in_hazard_area=True)),
+        **_coverage_aggregates("occurred_on"),
+    )
+    return RecordedValue(
+        value=row["records"],
+        unit="incidents",
+        coverage=_coverage_from(row),
+        as_of=as_of,
+        since=since,
+        breakdown={"in_hazard_area": row["in_hazard_area"]},
     )

@@ -22,12 +22,29 @@ COMPARISONS = {
     Comparison.LAND_RELEASED: (stats.recorded_land_released, {}, True),
     Comparison.LAND_CLEARED: (stats.recorded_land_released, {"methods": ["cleared"]}, True),
     Comparison.ITEMS_FOUND: (stats.recorded_items_found, {}, True),
+    Comparison.MINES_FOUND: (
+        stats.recorded_items_found,
+        {"kinds": ["ap_mines", "at_mines"]},
+        True,
+    ),
     Comparison.AP_MINES_FOUND: (stats.recorded_items_found, {"kinds": ["ap_mines"]}, True),
     Comparison.AT_MINES_FOUND: (stats.recorded_items_found, {"kinds": ["at_mines"]}, True),
     Comparison.UXO_FOUND: (stats.recorded_items_found, {"kinds": ["uxo"]}, True),
     Comparison.CASUALTIES: (stats.recorded_casualties, {}, True),
     Comparison.CIVILIAN_CASUALTIES: (stats.recorded_casualties, {"groups": ["civilian"]}, True),
     Comparison.DEATHS: (stats.recorded_casualties, {"outcomes": ["killed"]}, True),
+    Comparison.INJURIES: (stats.recorded_casualties, {"outcomes": ["injured"]}, True),
+    Comparison.CIVILIANS_KILLED: (
+        stats.recorded_casualties,
+        {"groups": ["civilian"], "outcomes": ["killed"]},
+        True,
+    ),
+    Comparison.CIVILIANS_INJURED: (
+        stats.recorded_casualties,
+        {"groups": ["civilian"], "outcomes": ["injured"]},
+        True,
+    ),
+    Comparison.INCIDENTS: (stats.recorded_incidents, {}, True),
 }
 
 RECORDS_NOUNS = {
@@ -36,6 +53,10 @@ RECORDS_NOUNS = {
     Comparison.CASUALTIES: "incident records",
     Comparison.CIVILIAN_CASUALTIES: "incident records",
     Comparison.DEATHS: "incident records",
+    Comparison.INJURIES: "incident records",
+    Comparison.CIVILIANS_KILLED: "incident records",
+    Comparison.CIVILIANS_INJURED: "incident records",
+    Comparison.INCIDENTS: "incident records",
 }
 
 BREAKDOWN_LABELS = {
@@ -54,6 +75,7 @@ BREAKDOWN_LABELS = {
     "unknown": "group unknown",
     "killed": "killed",
     "injured": "injured",
+    "in_hazard_area": "inside a recorded hazard area",
 }
 
 
@@ -110,7 +132,7 @@ class RecordedComparison:
         for key, number in self.recorded.breakdown.items():
             if key in ("hazard_km2", "scope_km2"):
                 continue
-            if self.recorded.unit in ("km2", "percent"):  # parts of areas and shares are areas
+            if self.recorded.unit in ("km2", "pct"):  # parts of areas and shares are areas
                 items.append(
                     (
                         BREAKDOWN_LABELS.get(key, key),

@@ -93,12 +93,17 @@ class Metric(models.Model):
         LAND_RELEASED = "land_released", "Land released (all three methods)"
         LAND_CLEARED = "land_cleared", "Land released by clearance"
         ITEMS_FOUND = "items_found", "Explosive items found and destroyed"
+        MINES_FOUND = "mines_found", "Mines found (anti-personnel and anti-vehicle)"
         AP_MINES_FOUND = "ap_mines_found", "Anti-personnel mines found"
         AT_MINES_FOUND = "at_mines_found", "Anti-vehicle mines found"
         UXO_FOUND = "uxo_found", "Unexploded ordnance found"
         CASUALTIES = "casualties", "People killed or injured"
         CIVILIAN_CASUALTIES = "civilian_casualties", "Civilians killed or injured"
         DEATHS = "deaths", "People killed"
+        INJURIES = "injuries", "People injured"
+        CIVILIANS_KILLED = "civilians_killed", "Civilians killed"
+        CIVILIANS_INJURED = "civilians_injured", "Civilians injured"
+        INCIDENTS = "incidents", "Incidents"
 
     code = models.SlugField(max_length=80, unique=True, help_text="Stable code of the metric.")
     label = models.CharField(max_length=200, help_text="What is measured, in plain words.")
@@ -431,7 +436,7 @@ class Claim(models.Model):
                     f"{self.metric.label} is measured in {self.metric.unit_label}; "
                     f"{unit_label(self.unit)} cannot be converted to it."
                 )
-        if self.unit == "percent":
+        if self.unit in UNITS and UNITS[self.unit].dimension == "share":
             for name in ("value", "value_max"):
                 number = getattr(self, name)
                 if number is not None and number > 100:

@@ -24,14 +24,15 @@ UNITS = {
         Unit("km2", "km²", "area"),
         Unit("ha", "ha", "area", Decimal("0.01")),
         Unit("m2", "m²", "area", Decimal("0.000001")),
-        Unit("percent", "%", "share"),
+        Unit("pct", "%", "share"),
         Unit("items", "explosive items", "count:items"),
         Unit("mines", "mines", "count:items"),
         Unit("people", "people", "count:people"),
         Unit("incidents", "incidents", "count:incidents"),
         Unit("maps", "maps", "count:maps"),
-        Unit("EUR", "EUR", "money:EUR"),
-        Unit("USD", "USD", "money:USD"),
+        Unit("countries", "countries", "count:countries"),
+        Unit("eur", "EUR", "money:eur"),
+        Unit("usd", "USD", "money:usd"),
     )
 }
 

@@ -159,7 +159,7 @@ class RecordedValueTests(TestCase):
             value = stats.recorded_share_in_hazard_areas(self.country, datetime.date(2023, 1, 1))
         # h1, h2 in the west unit and the east square; never the draft or the retracted one.
         self.assertAlmostEqual(value.value, 100 * 3 * A_KM2 / COUNTRY_KM2, places=12)
-        self.assertEqual(value.unit, "percent")
+        self.assertEqual(value.unit, "pct")
         self.assertEqual(value.coverage.records, 3)
 
     def test_land_released_adds_each_method_in_the_period(self):
@@ -219,6 +219,13 @@ class RecordedValueTests(TestCase):
         self.assertEqual(killed.value, 2)
         by_2021 = stats.recorded_casualties(self.west, datetime.date(2021, 12, 31), since=SINCE)
         self.assertEqual(by_2021.value, 3)
+
+    def test_incidents_in_the_period_with_or_without_casualties(self):
+        with self.assertNumQueries(1):
+            value = stats.recorded_incidents(self.west, END_2022, since=SINCE)
+        self.assertEqual(value.value, 3)
+        self.assertEqual(value.unit, "incidents")
+        self.assertEqual(value.coverage.records, 3)
 
     def test_a_claim_is_set_beside_the_records_in_its_own_unit(self):
         from statements import bridge

@@ -15,7 +15,7 @@ class ClaimValidationTests(TestCase):
             text="About 8,000 square kilometers of the liberated territories must be cleared."
         )
         cls.area = factories.make_metric(code="estimated_contaminated_area", unit="km2")
-        cls.share = factories.make_metric(code="share_of_territory", unit="percent")
+        cls.share = factories.make_metric(code="share_of_territory", unit="pct")
 
     def claim(self, **kwargs):
         kwargs.setdefault("statement", self.statement)
@@ -54,7 +54,7 @@ class ClaimValidationTests(TestCase):
 
     def test_a_percentage_above_100_is_refused(self):
         with self.assertRaises(ValidationError) as raised:
-            self.claim(metric=self.share, unit="percent", value=112).full_clean()
+            self.claim(metric=self.share, unit="pct", value=112).full_clean()
         self.assertIn("value", raised.exception.message_dict)
 
     def test_a_range_must_be_ordered(self):
@@ -76,7 +76,7 @@ class ClaimValidationTests(TestCase):
         cases = [
             (self.claim(value=8000), "about 8,000 km²"),
             (self.claim(value=350, value_max=830), "between 350 and 830 km²"),
-            (self.claim(value=12, unit="percent", metric=self.share), "about 12%"),
+            (self.claim(value=12, unit="pct", metric=self.share), "about 12%"),
             (self.claim(value="106938.1", unit="ha", qualifier="exactly"), "106,938.1 ha"),
         ]
         for claim, expected in cases:

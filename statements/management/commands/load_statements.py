@@ -19,30 +19,31 @@ DEFAULT_FILE = Path(settings.BASE_DIR) / "data" / "statements" / "statements.jso
 # What the records can be set beside, per metric code of the data file. Metrics not named
 # here are left as they are, so a comparison an editor picks in the admin survives a reload.
 COMPARISONS = {
-    "share_of_territory_contaminated": Metric.Comparison.SHARE_IN_HAZARD_AREAS,
-    "share_of_territory_at_mine_risk": Metric.Comparison.SHARE_IN_HAZARD_AREAS,
-    "estimated_contaminated_area": Metric.Comparison.HAZARD_AREA_KM2,
-    "estimated_hazardous_area": Metric.Comparison.HAZARD_AREA_KM2,
-    "area_still_to_clear": Metric.Comparison.HAZARD_AREA_KM2,
-    "area_cleared_since": Metric.Comparison.LAND_RELEASED,
-    "area_cleared_since_2020": Metric.Comparison.LAND_RELEASED,
-    "land_released_since": Metric.Comparison.LAND_RELEASED,
-    "land_released_since_2020": Metric.Comparison.LAND_RELEASED,
-    "mines_uxo_found_since": Metric.Comparison.ITEMS_FOUND,
-    "mines_uxo_found_since_2020": Metric.Comparison.ITEMS_FOUND,
-    "items_found_since": Metric.Comparison.ITEMS_FOUND,
-    "ap_mines_found_since": Metric.Comparison.AP_MINES_FOUND,
+    "territory_contaminated_pct": Metric.Comparison.SHARE_IN_HAZARD_AREAS,
+    "territory_at_mine_risk_pct": Metric.Comparison.SHARE_IN_HAZARD_AREAS,
+    "contaminated_area_km2": Metric.Comparison.HAZARD_AREA_KM2,
+    # "Cleared" is set beside clearance only; the panel shows all three methods anyway.
+    "area_cleared_since_2020": Metric.Comparison.LAND_CLEARED,
+    "area_cleared_in_period": Metric.Comparison.LAND_CLEARED,
+    "area_released_since_2020": Metric.Comparison.LAND_RELEASED,
+    "items_found_since_2020": Metric.Comparison.ITEMS_FOUND,
+    "items_found_in_period": Metric.Comparison.ITEMS_FOUND,
+    "mines_found_since_2020": Metric.Comparison.MINES_FOUND,
     "ap_mines_found_since_2020": Metric.Comparison.AP_MINES_FOUND,
-    "at_mines_found_since": Metric.Comparison.AT_MINES_FOUND,
     "at_mines_found_since_2020": Metric.Comparison.AT_MINES_FOUND,
-    "uxo_found_since": Metric.Comparison.UXO_FOUND,
     "uxo_found_since_2020": Metric.Comparison.UXO_FOUND,
-    "mine_victims_since": Metric.Comparison.CASUALTIES,
-    "mine_victims_since_2020": Metric.Comparison.CASUALTIES,
-    "casualties_since": Metric.Comparison.CASUALTIES,
+    "casualties_since_2020": Metric.Comparison.CASUALTIES,
+    "casualties_killed_since_2020": Metric.Comparison.DEATHS,
+    "casualties_injured_since_2020": Metric.Comparison.INJURIES,
+    "casualties_cumulative": Metric.Comparison.CASUALTIES,
+    "casualties_in_year": Metric.Comparison.CASUALTIES,
+    "civilians_killed_cumulative": Metric.Comparison.CIVILIANS_KILLED,
+    "civilians_injured_cumulative": Metric.Comparison.CIVILIANS_INJURED,
+    "incidents_since_2020": Metric.Comparison.INCIDENTS,
 }
 
 KINDS = set(Organisation.Kind.values)
+UNTITLED = "(title not recorded)"
 
 
 def parse_partial_date(value, field_name):
@@ -164,7 +165,8 @@ class Command(BaseCommand):
     def load_source(self, item):
         values = {
             "publisher": item.get("publisher") or "",
-            "title": item.get("title") or "",
+            # Many stored copies show no headline; the column is required, so say so.
+            "title": item.get("title") or UNTITLED,
             "published_on": parse_partial_date(item.get("published_on"), "published_on"),
             "archived_url": item.get("archived_url") or "",
             "language": item.get("language") or "",
