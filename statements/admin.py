@@ -56,7 +56,7 @@ class StatementSourceInline(admin.TabularInline):
     extra = 0
     # A raw id: the source admin belongs to the records' admin, which may not offer search.
     raw_id_fields = ["source"]
-    fields = ["position", "source", "page", "quote"]
+    fields = ["position", "source", "page", "quote", "note"]
 
 
 class RetractForm(forms.Form):

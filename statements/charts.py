@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from statements import bridge
 from statements.models import format_number
-from statements.units import UNITS, convert, unit_label
+from statements.units import convert, convertible, unit_label
 
 WIDTH, HEIGHT = 720, 320
 LEFT, RIGHT, TOP, BOTTOM = 80, 20, 20, 40
@@ -48,7 +48,7 @@ class Chart:
 def in_unit(value, unit, target):
     if value is None:
         return None
-    if unit != target and unit in UNITS and target in UNITS:
+    if unit != target and convertible(unit, target):
         return convert(float(value), unit, target)
     return float(value)
 
@@ -72,7 +72,7 @@ def metric_chart(metric, rows):
     undated = 0
     for claim, comparison in rows:
         on = bridge.as_of_for(claim)
-        if on is None:
+        if on is None or not (claim.unit == unit or convertible(claim.unit, unit)):
             undated += 1
             continue
         low = in_unit(claim.value, claim.unit, unit)

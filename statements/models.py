@@ -315,6 +315,9 @@ def format_partial_date(value, precision):
 class StatementSource(SourceCitation):
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="citations")
     position = models.PositiveSmallIntegerField(default=0, help_text="Order on the page.")
+    note = models.TextField(
+        blank=True, help_text="What this source is for this statement (e.g. 'carries a reprint')."
+    )
 
     class Meta:
         ordering = ["position", "id"]

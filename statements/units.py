@@ -42,12 +42,26 @@ def unit_label(code):
     return unit.label if unit else code
 
 
+def convertible(unit, to_unit):
+    """Whether a value converts between the two units (same dimension, both known)."""
+    a, b = UNITS.get(unit), UNITS.get(to_unit)
+    return a is not None and b is not None and a.dimension == b.dimension
+
+
 def units_compatible(unit, metric_unit):
-    """Whether a value in `unit` can be stated for a metric measured in `metric_unit`."""
-    if unit == metric_unit:
+    """Whether a value in `unit` can be stated for a metric measured in `metric_unit`.
+
+    Amounts of money fit a money metric in any currency, but never convert: there is no
+    exchange rate here.
+    """
+    if unit == metric_unit or convertible(unit, metric_unit):
         return True
     a, b = UNITS.get(unit), UNITS.get(metric_unit)
-    return a is not None and b is not None and a.dimension == b.dimension
+    return (
+        a is not None
+        and b is not None
+        and a.dimension.split(":")[0] == "money" == b.dimension.split(":")[0]
+    )
 
 
 def convert(value, unit, to_unit):

@@ -54,7 +54,7 @@ class CitationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = StatementSource
-        fields = ["source", "page"]
+        fields = ["source", "page", "note"]
 
 
 class ClaimSerializer(serializers.ModelSerializer):

@@ -92,6 +92,7 @@ class Command(BaseCommand):
         except json.JSONDecodeError as error:
             raise CommandError(f"{path} is not valid JSON: {error}") from None
         self.counts = Counter()
+        self.sources = {}
         with transaction.atomic():
             metrics = {item["code"]: self.load_metric(item) for item in data.get("metrics", [])}
             organisations = {
@@ -117,13 +118,14 @@ class Command(BaseCommand):
     def upsert(self, kind, model, lookup, values):
         """Create or update one row, validated; write nothing when nothing changed."""
         instance = model.objects.filter(**lookup).first()
-        outcome = "created" if instance is None else "unchanged"
         if instance is None:
-            instance = model(**lookup)
-        for name, value in values.items():
-            if getattr(instance, name) != value:
-                setattr(instance, name, value)
-                outcome = "updated" if outcome == "unchanged" else outcome
+            instance, outcome = model(**lookup, **values), "created"
+        else:
+            outcome = "unchanged"
+            for name, value in values.items():
+                if getattr(instance, name) != value:
+                    setattr(instance, name, value)
+                    outcome = "updated"
         if outcome != "unchanged":
             instance.full_clean()
             instance.save()
@@ -175,9 +177,15 @@ class Command(BaseCommand):
         }
         url = item.get("url") or ""
         if url:
-            return self.upsert("source", Source, {"url": url}, values)
-        lookup = {"url": "", "publisher": values.pop("publisher"), "title": values.pop("title")}
-        return self.upsert("source", Source, lookup, values)
+            lookup = {"url": url}
+        else:
+            lookup = {"url": "", "publisher": values.pop("publisher"), "title": values.pop("title")}
+        # A document cited by several statements is written once per run, from its first
+        # citation, so that a second run finds it unchanged; each citation keeps its own note.
+        key = tuple(sorted(lookup.items()))
+        if key not in self.sources:
+            self.sources[key] = self.upsert("source", Source, lookup, values)
+        return self.sources[key]
 
     def load_statement(self, item, metrics, organisations, people):
         existing = Statement.objects.filter(reference=item["key"]).first()
@@ -223,7 +231,7 @@ class Command(BaseCommand):
                 "citation",
                 StatementSource,
                 {"statement": statement, "source": source},
-                {"position": position},
+                {"position": position, "note": source_item.get("note") or ""},
             )
         statement.citations.exclude(source__in=cited).delete()
 
