@@ -1,9 +1,32 @@
 """The public JSON contract of statements, claims, people and metrics."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from contamination.models import Organisation, Source
-from statements.models import Claim, Metric, Person, Statement, StatementSource
+from statements.models import Claim, DatePrecision, Metric, Person, Statement, StatementSource
+
+
+class DatePrecisionField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "day, month or year; unknown when there is no date.")
+        super().__init__(choices=DatePrecision.choices, **kwargs)
+
+
+# One named enum per field: a shared one would need a project-wide ENUM_NAME_OVERRIDES entry
+# (drf-spectacular warns when one choice set gets two names).
+@extend_schema_field(
+    {"type": "string", "enum": DatePrecision.values, "x-spec-enum-id": "statement-date"}
+)
+class StatementDatePrecisionField(DatePrecisionField):
+    pass
+
+
+@extend_schema_field(
+    {"type": "string", "enum": DatePrecision.values, "x-spec-enum-id": "claim-as-of"}
+)
+class AsOfPrecisionField(DatePrecisionField):
+    pass
 
 
 class MetricSerializer(serializers.ModelSerializer):
@@ -65,6 +88,7 @@ class ClaimSerializer(serializers.ModelSerializer):
     value = serializers.FloatField(help_text="The number stated (the lower end of a range).")
     value_max = serializers.FloatField(allow_null=True, help_text="Upper end of a range.")
     value_display = serializers.CharField(help_text="The figure as a reader would write it.")
+    as_of_precision = AsOfPrecisionField()
 
     class Meta:
         model = Claim
@@ -114,6 +138,7 @@ class StatementSerializer(serializers.ModelSerializer):
     speaker_organisation = OrganisationSerializer(allow_null=True)
     sources = CitationSerializer(source="citations", many=True)
     claims = ClaimSerializer(many=True)
+    date_precision = StatementDatePrecisionField()
 
     class Meta:
         model = Statement
