@@ -128,6 +128,53 @@ def geometry(ewkt):
     return GEOSGeometry(ewkt)
 
 
+def make_editor(**kwargs):
+    """A staff user in the Editors group (created by migration 0002), not a superuser."""
+    from django.contrib.auth.models import Group, User
+
+    kwargs.setdefault("username", f"editor{next(_sequence)}")
+    user = User.objects.create_user(is_staff=True, password="a-long-test-password", **kwargs)
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+def make_superuser(**kwargs):
+    from django.contrib.auth.models import User
+
+    kwargs.setdefault("username", f"admin{next(_sequence)}")
+    return User.objects.create_superuser(password="a-long-test-password", **kwargs)
+
+
+def feature(geometry, **properties):
+    """One GeoJSON Feature (a dict) for import tests; `geometry` is a GeoJSON dict or None."""
+    return {"type": "Feature", "properties": properties, "geometry": geometry}
+
+
+def feature_collection(*features, crs=None):
+    collection = {"type": "FeatureCollection", "features": list(features)}
+    if crs:
+        collection["crs"] = {"type": "name", "properties": {"name": crs}}
+    return collection
+
+
+def square_geojson(min_lon, min_lat, size_deg):
+    """A GeoJSON Polygon dict: the square with bottom left at (min_lon, min_lat)."""
+    x, y, s = min_lon, min_lat, size_deg
+    return {
+        "type": "Polygon",
+        "coordinates": [[[x, y], [x + s, y], [x + s, y + s], [x, y + s], [x, y]]],
+    }
+
+
+def bow_tie_geojson(min_lon, min_lat, size_deg):
+    """A self-intersecting GeoJSON Polygon (a bow tie), crossing itself at its centre."""
+    x, y, s = min_lon, min_lat, size_deg
+    return {
+        "type": "Polygon",
+        "coordinates": [[[x, y], [x + s, y + s], [x + s, y], [x, y + s], [x, y]]],
+    }
+
+
 # --- Statements and claims ----------------------------------------------------------------
 
 

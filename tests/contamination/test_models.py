@@ -1,9 +1,13 @@
 """The records' computed fields, constraints and rules, against real PostGIS."""
 
 import datetime
+import re
+from contextlib import redirect_stdout
+from io import StringIO
 
 from django.contrib.gis.geos import Point, Polygon
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.test import TestCase
 from django.utils import timezone
@@ -171,3 +175,16 @@ class HistoryTests(TestCase):
                 "UPDATE contamination_landrelease SET uxo_found = 3 WHERE id = %s", [created.pk]
             )
         self.assertEqual(self.events(LandRelease, created.pk), ["insert", "update"])
+
+
+class TriggerInstallationTests(TestCase):
+    def test_every_trigger_in_the_code_is_installed_in_the_database(self):
+        out = StringIO()
+        with redirect_stdout(out):  # the command prints rather than writing to self.stdout
+            call_command("pgtrigger", "ls")
+        # The command colours its output whatever it is told: strip the escape codes.
+        text = re.sub(r"\x1b\[[0-9;]*m", "", out.getvalue())
+        lines = [line for line in text.splitlines() if line.strip()]
+        self.assertTrue(any("HazardArea:computed_fields" in line for line in lines))
+        problems = [line for line in lines if not line.startswith("INSTALLED")]
+        self.assertEqual(problems, [])
