@@ -47,16 +47,16 @@ COMPARISONS = {
     Comparison.INCIDENTS: (stats.recorded_incidents, {}, True),
 }
 
-RECORDS_NOUNS = {
-    Comparison.HAZARD_AREA_KM2: "hazard-area records",
-    Comparison.SHARE_IN_HAZARD_AREAS: "hazard-area records",
-    Comparison.CASUALTIES: "incident records",
-    Comparison.CIVILIAN_CASUALTIES: "incident records",
-    Comparison.DEATHS: "incident records",
-    Comparison.INJURIES: "incident records",
-    Comparison.CIVILIANS_KILLED: "incident records",
-    Comparison.CIVILIANS_INJURED: "incident records",
-    Comparison.INCIDENTS: "incident records",
+RECORD_NOUNS = {
+    Comparison.HAZARD_AREA_KM2: "hazard-area record",
+    Comparison.SHARE_IN_HAZARD_AREAS: "hazard-area record",
+    Comparison.CASUALTIES: "incident record",
+    Comparison.CIVILIAN_CASUALTIES: "incident record",
+    Comparison.DEATHS: "incident record",
+    Comparison.INJURIES: "incident record",
+    Comparison.CIVILIANS_KILLED: "incident record",
+    Comparison.CIVILIANS_INJURED: "incident record",
+    Comparison.INCIDENTS: "incident record",
 }
 
 BREAKDOWN_LABELS = {
@@ -119,9 +119,14 @@ class RecordedComparison:
         return Comparison(self.comparison).label if self.comparison else ""
 
     @property
-    def records_noun(self):
-        """What the coverage counts, in plain words."""
-        return RECORDS_NOUNS.get(self.comparison, "land-release records")
+    def record_noun(self):
+        """What the coverage counts, in plain words (singular)."""
+        return RECORD_NOUNS.get(self.comparison, "land-release record")
+
+    @property
+    def has_records(self):
+        """Whether any published record counts: silence in the records is not a zero."""
+        return self.recorded is not None and self.recorded.has_records
 
     def breakdown_items(self):
         """(label, value, unit) of each part of the recorded value, areas in the claim's unit."""

@@ -78,7 +78,7 @@ def metric_chart(metric, rows):
         low = in_unit(claim.value, claim.unit, unit)
         high = in_unit(claim.value_max, claim.unit, unit)
         recorded = None
-        if comparison.is_available:
+        if comparison.has_records:
             recorded = in_unit(comparison.recorded.value, comparison.recorded.unit, unit)
         dated.append((on, low, high, recorded, claim))
     chart = Chart(unit=unit_label(unit), undated=undated)

@@ -246,7 +246,7 @@ class RecordedValueTests(TestCase):
         self.assertTrue(comparison.is_available)
         self.assertEqual(comparison.unit, "ha")
         self.assertAlmostEqual(comparison.value, 100 * (2 * A_KM2 + B_KM2), places=7)
-        self.assertEqual(comparison.records_noun, "land-release records")
+        self.assertEqual(comparison.record_noun, "land-release record")
 
     def test_a_claim_without_a_start_date_is_not_compared_with_a_period(self):
         from statements import bridge

@@ -244,20 +244,22 @@ class StatementDetailTests(StatementPagesTestData):
         self.assertContains(response, "Records show")
         # 0.948 km² of cleared land from one record, in the claim's unit (ha).
         self.assertContains(response, "94.8 ha")
-        self.assertContains(response, "Counted from 1 published land-release records")
+        self.assertContains(response, "Counted from 1 published land-release record dated")
         self.assertNotContains(response, "Demo data")
 
     def test_the_records_panel_says_when_records_are_demo(self):
         factories.make_land_release(is_demo=True)
         response = self.get(self.verbatim)
         self.assertContains(response, "Demo data.")
-        self.assertContains(response, "of which 1 are demo data")
+        self.assertContains(response, "of which 1 is demo data")
 
     def test_the_records_panel_says_when_records_cannot_speak(self):
         response = self.get(self.paraphrase)
         self.assertContains(response, "The records in this database do not measure this metric.")
         response = self.get(self.verbatim)
-        self.assertContains(response, "No published land-release records cover this area")
+        self.assertContains(response, "No published land-release records cover Testland")
+        self.assertContains(response, "that is not a count of zero")
+        self.assertNotContains(response, "0 ha")
 
     def test_it_carries_schema_org_quotation_and_claim(self):
         response = self.get(self.verbatim)
