@@ -129,9 +129,9 @@ class StatementListTests(StatementPagesTestData):
     def test_a_paraphrase_is_never_shown_in_quotation_marks(self):
         response = self.client.get(self.url)
         html = response.content.decode()
-        self.assertIn('<q lang="en">To date, 81,386 hectares', html)
+        self.assertIn('<blockquote class="statement-snippet" lang="en">To date, 81,386', html)
         self.assertRegex(html, r"Paraphrase</span> The ministry said that 972")
-        self.assertNotIn('<q lang="en">The ministry said', html)
+        self.assertNotRegex(html, r"<(q|blockquote)[^>]*>The ministry said")
 
     def test_each_filter_narrows_the_list(self):
         cases = {
@@ -226,7 +226,10 @@ class StatementDetailTests(StatementPagesTestData):
         response = self.get(self.paraphrase)
         self.assertContains(response, "Paraphrase: the source's wording of what was said")
         self.assertNotContains(response, "<blockquote")
+        self.assertNotContains(response, "<q")
+        self.assertNotContains(response, "“")
         self.assertNotContains(response, "Verbatim, as published")
+        self.assertContains(response, "From the paraphrase:")
 
     def test_an_undated_statement_says_the_date_is_unknown(self):
         response = self.get(self.undated)
