@@ -40,6 +40,7 @@ class ClaimInline(admin.StackedInline):
     model = Claim
     form = ClaimInlineForm
     extra = 0
+    autocomplete_fields = ["scope"]
     fieldsets = [
         (None, {"fields": ["position", "excerpt", "metric"]}),
         ("Number", {"fields": [("qualifier", "value", "value_max", "unit")]}),
@@ -54,8 +55,7 @@ class ClaimInline(admin.StackedInline):
 class StatementSourceInline(admin.TabularInline):
     model = StatementSource
     extra = 0
-    # A raw id: the source admin belongs to the records' admin, which may not offer search.
-    raw_id_fields = ["source"]
+    autocomplete_fields = ["source"]
     fields = ["position", "source", "page", "quote", "note"]
 
 
@@ -86,8 +86,12 @@ class StatementAdmin(admin.ModelAdmin):
         "speaker_person__name",
         "speaker_organisation__name",
     ]
-    autocomplete_fields = ["speaker_person"]
+    autocomplete_fields = ["speaker_person", "speaker_organisation"]
+    # Status changes go through the publish and retract actions only, as for the records: a
+    # publication is a deliberate step and a retraction always has its public note.
     readonly_fields = [
+        "publication_status",
+        "retraction_note",
         "text_with_claims",
         "published_at",
         "retracted_at",
@@ -121,6 +125,10 @@ class StatementAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_speaker().prefetch_related("claims")
 
+    def has_delete_permission(self, request, obj=None):
+        # Deleting public data is a retraction: only superusers may really delete.
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
     @admin.display(description="speaker", ordering="speaker_person__name")
     def speaker(self, obj):
         return obj.speaker_name
@@ -151,8 +159,15 @@ class StatementAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publish selected statements")
     def publish(self, request, queryset):
+        skipped = queryset.exclude(publication_status=PublicationStatus.DRAFT).count()
         count = queryset.publish()
         self.message_user(request, f"Published {count} statement(s).", messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request,
+                f"{skipped} selected statement(s) were not drafts and were left as they are.",
+                messages.WARNING,
+            )
 
     @admin.action(description="Retract selected statements (with a public note)")
     def retract(self, request, queryset):

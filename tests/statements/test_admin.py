@@ -153,3 +153,35 @@ class StatementAdminTests(TestCase):
             self.client.get(reverse("admin:statements_statement_add")).status_code, 200
         )
         self.assertTrue(Statement.objects.filter(date=datetime.date(2023, 5, 25)).exists())
+
+
+class EditorPermissionTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = factories.make_editor()
+        cls.statement = factories.make_statement(publication_status="draft")
+
+    def setUp(self):
+        self.client.force_login(self.editor)
+
+    def test_an_editor_can_write_statements_but_not_delete_them(self):
+        change = reverse("admin:statements_statement_change", args=[self.statement.pk])
+        response = self.client.get(change)
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, 'class="deletelink"')
+        self.assertEqual(
+            self.client.get(reverse("admin:statements_statement_add")).status_code, 200
+        )
+        delete = reverse("admin:statements_statement_delete", args=[self.statement.pk])
+        self.assertEqual(self.client.get(delete).status_code, 403)
+
+    def test_the_status_changes_only_through_the_actions(self):
+        change = reverse("admin:statements_statement_change", args=[self.statement.pk])
+        response = self.client.get(change)
+        self.assertNotContains(response, 'name="publication_status"')
+        changelist = reverse("admin:statements_statement_changelist")
+        self.client.post(
+            changelist, {"action": "publish", ACTION_CHECKBOX_NAME: [self.statement.pk]}
+        )
+        self.statement.refresh_from_db()
+        self.assertEqual(self.statement.publication_status, "published")
