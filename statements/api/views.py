@@ -22,16 +22,29 @@ class CSVMixin:
 
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
     pagination_class = StatementsPagination
+    csv_name = "export"
+
+    def is_csv(self):
+        return getattr(self.request, "accepted_renderer", None) is not None and (
+            self.request.accepted_renderer.format == "csv"
+        )
 
     def paginate_queryset(self, queryset):
-        if getattr(self.request.accepted_renderer, "format", None) == "csv":
+        if self.is_csv():
             return None
         return super().paginate_queryset(queryset)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self.is_csv() and response.status_code == 200:
+            response["Content-Disposition"] = f'attachment; filename="{self.csv_name}.csv"'
+        return response
 
 
 class StatementViewSet(CSVMixin, viewsets.ReadOnlyModelViewSet):
     """Published statements, newest first, with speaker, sources and claims."""
 
+    csv_name = "statements"
     serializer_class = serializers.StatementSerializer
     filterset_class = filters.StatementFilter
     lookup_field = "reference"
@@ -52,6 +65,7 @@ class StatementViewSet(CSVMixin, viewsets.ReadOnlyModelViewSet):
 class ClaimViewSet(CSVMixin, viewsets.ReadOnlyModelViewSet):
     """Every figure in published statements, one row each."""
 
+    csv_name = "claims"
     serializer_class = serializers.ClaimListSerializer
     filterset_class = filters.ClaimFilter
     queryset = (
@@ -67,6 +81,7 @@ class ClaimViewSet(CSVMixin, viewsets.ReadOnlyModelViewSet):
 class PersonViewSet(CSVMixin, viewsets.ReadOnlyModelViewSet):
     """People with at least one published statement."""
 
+    csv_name = "people"
     serializer_class = serializers.PersonSerializer
     filterset_class = filters.PersonFilter
     lookup_field = "key"
@@ -76,6 +91,7 @@ class PersonViewSet(CSVMixin, viewsets.ReadOnlyModelViewSet):
 class MetricViewSet(CSVMixin, viewsets.ReadOnlyModelViewSet):
     """Metrics with at least one figure in a published statement."""
 
+    csv_name = "metrics"
     serializer_class = serializers.MetricSerializer
     filterset_class = filters.MetricFilter
     lookup_field = "code"

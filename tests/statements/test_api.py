@@ -165,6 +165,7 @@ class StatementsAPITests(TestCase):
         response = self.client.get("/api/v1/claims/", {"format": "csv"})
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")
+        self.assertEqual(response["Content-Disposition"], 'attachment; filename="claims.csv"')
         rows = list(csv.DictReader(io.StringIO(response.content.decode())))
         self.assertEqual(rows[0]["excerpt"], "81,386 hectares")
         self.assertEqual(rows[0]["value_display"], "81,386 ha")

@@ -307,6 +307,13 @@ class PersonPageTests(StatementPagesTestData):
         self.assertContains(response, "Vüqar Süleymanov")
         self.assertContains(response, "Chairman of the Board, ANAMA")
 
+    def test_people_pages_take_a_fixed_number_of_queries(self):
+        with self.assertNumQueries(1):
+            self.client.get(reverse("statements:person-list"))
+        # The person, their statements, their statements' claims.
+        with self.assertNumQueries(3):
+            self.client.get(self.chairman.get_absolute_url())
+
     def test_people_with_only_drafts_or_retractions_have_no_page(self):
         for key in ("draft-speaker", "retracted-speaker"):
             with self.subTest(key):
@@ -335,7 +342,8 @@ class MetricPageTests(StatementPagesTestData):
         self.assertNotContains(response, "555")
 
     def test_the_metric_list_counts_published_claims_only(self):
-        response = self.client.get(reverse("statements:metric-list"))
+        with self.assertNumQueries(1):
+            response = self.client.get(reverse("statements:metric-list"))
         self.assertContains(response, "Land cleared since 10 November 2020")
         self.assertEqual(
             {m.code: m.claim_count for m in response.context["metrics"]},
