@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from contamination.models import Organisation, Source
+from statements import bridge
 from statements.models import Claim, DatePrecision, Metric, Person, Statement, StatementSource
 
 
@@ -129,6 +130,54 @@ class ClaimListSerializer(ClaimSerializer):
             "statement_date",
             *ClaimSerializer.Meta.fields[1:],
         ]
+
+
+class CoverageSerializer(serializers.Serializer):
+    records = serializers.IntegerField(help_text="Published records counted.")
+    first_on = serializers.DateField(allow_null=True, help_text="Date of the earliest one.")
+    last_on = serializers.DateField(allow_null=True, help_text="Date of the latest one.")
+    demo_records = serializers.IntegerField(help_text="How many of them are demo data.")
+
+
+class RecordsSerializer(serializers.Serializer):
+    """What the published records show for the claim's area and dates (never a verdict)."""
+
+    comparison = serializers.CharField(help_text="What the metric is set beside, if anything.")
+    reason = serializers.CharField(help_text="Why the records are not set beside it, if so.")
+    value = serializers.FloatField(allow_null=True, help_text="In the claim's unit.")
+    unit = serializers.CharField()
+    as_of = serializers.DateField(allow_null=True)
+    since = serializers.DateField(allow_null=True)
+    breakdown = serializers.DictField(child=serializers.FloatField(), help_text="Parts.")
+    coverage = CoverageSerializer(allow_null=True)
+
+
+class ClaimDetailSerializer(ClaimListSerializer):
+    """One claim, with what the records show beside it (one extra query)."""
+
+    records = serializers.SerializerMethodField()
+
+    class Meta(ClaimListSerializer.Meta):
+        fields = [*ClaimListSerializer.Meta.fields, "records"]
+
+    @extend_schema_field(RecordsSerializer)
+    def get_records(self, claim):
+        comparison = bridge.compare(claim)
+        recorded = comparison.recorded
+        data = {
+            "comparison": claim.metric.comparison,
+            "reason": comparison.reason
+            or (
+                "" if comparison.has_records else "No published records cover this area and period."
+            ),
+            "value": comparison.value if comparison.has_records else None,
+            "unit": comparison.unit,
+            "as_of": recorded.as_of if recorded else None,
+            "since": recorded.since if recorded else None,
+            "breakdown": dict(recorded.breakdown) if recorded else {},
+            "coverage": vars(recorded.coverage) if recorded else None,
+        }
+        return RecordsSerializer(data).data
 
 
 class StatementSerializer(serializers.ModelSerializer):

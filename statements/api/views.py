@@ -67,6 +67,12 @@ class ClaimViewSet(CSVMixin, viewsets.ReadOnlyModelViewSet):
 
     csv_name = "claims"
     serializer_class = serializers.ClaimListSerializer
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return serializers.ClaimDetailSerializer
+        return serializers.ClaimListSerializer
+
     filterset_class = filters.ClaimFilter
     queryset = (
         Claim.objects.published()

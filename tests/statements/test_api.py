@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.test import TestCase
 
 from contamination.models import Organisation
-from statements.models import Metric
+from statements.models import Claim, Metric
 from tests import factories
 
 SNAPSHOTS = Path(__file__).parent / "responses"
@@ -118,12 +118,30 @@ class StatementsAPITests(TestCase):
                 )
                 self.assertEqual([row[field] for row in csv_rows], expected)
 
+    def test_a_claim_comes_with_what_the_records_show(self):
+        claim = self.statement.claims.get()
+        response = self.client.get(f"/api/v1/claims/{claim.pk}/")
+        records = response.json()["records"]
+        self.assertEqual(records["comparison"], "land_cleared")
+        self.assertIsNone(records["value"])
+        self.assertEqual(records["reason"], "No published records cover this area and period.")
+        factories.make_land_release(is_demo=True)
+        records = self.client.get(f"/api/v1/claims/{claim.pk}/").json()["records"]
+        self.assertAlmostEqual(records["value"], 94.80992119150162)  # ha, one 0.01° square
+        self.assertEqual(records["unit"], "ha")
+        self.assertEqual(records["since"], "2020-11-10")
+        self.assertEqual(records["coverage"]["records"], 1)
+        self.assertEqual(records["coverage"]["demo_records"], 1)
+
     def test_drafts_and_retractions_have_no_detail(self):
+        hidden_claims = Claim.objects.exclude(statement=self.statement).values_list("pk", flat=True)
+        self.assertEqual(len(hidden_claims), 2)
         for url in (
             "/api/v1/statements/draft/",
             "/api/v1/statements/retracted/",
             "/api/v1/people/draft-person/",
             "/api/v1/metrics/draft_metric/",
+            *(f"/api/v1/claims/{pk}/" for pk in hidden_claims),
         ):
             with self.subTest(url):
                 self.assertEqual(self.client.get(url).status_code, 404)
