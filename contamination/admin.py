@@ -19,7 +19,7 @@ from django.contrib.gis.db.models import GeometryField
 from django.contrib.postgres.fields import ArrayField
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Value
+from django.db.models import Count, Max, URLField, Value
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
@@ -416,7 +416,8 @@ def history_events(obj):
     """Every recorded version of `obj` (and, for incidents, of its casualties), newest first.
 
     Each item: when, who (user name or the import file), what happened, and the fields that
-    changed with their old and new values. Three queries, whatever the number of events.
+    changed with their old and new values. A fixed number of queries, whatever the number of
+    events: the events, the casualties' events, the users, one per related model.
     """
     event_model = obj.events.model
     events = list(obj.events.select_related("pgh_context").order_by("pgh_created_at", "pgh_id"))
@@ -426,6 +427,13 @@ def history_events(obj):
         for field in obj._meta.concrete_fields
         if field.name not in HIDDEN_HISTORY_FIELDS and field.attname in tracked
     ]
+    # Related rows (admin area, organisation, hazard area) by name: one query per kind.
+    related_names = {}
+    for field in fields:
+        if field.is_relation:
+            ids = {getattr(event, field.attname) for event in events} - {None}
+            objects = field.related_model._base_manager.in_bulk(ids)
+            related_names[field.name] = {pk: str(related) for pk, related in objects.items()}
     items = []
     previous = None
     for event in events:
@@ -436,6 +444,9 @@ def history_events(obj):
             if previous is None or old != new:
                 if previous is None and new in (None, "", []):
                     continue
+                if field.name in related_names:
+                    names = related_names[field.name]
+                    old, new = names.get(old, old), names.get(new, new)
                 changes.append(describe_change(field, old, new, previous is None))
         label = {"insert": "Created", "update": "Changed", "delete": "Deleted"}.get(
             event.pgh_label, event.pgh_label
@@ -491,6 +502,8 @@ def describe_change(field, old, new, first):
 
 
 def format_value(value):
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if value in (None, ""):
         return "—"
     if isinstance(value, list):
@@ -673,6 +686,7 @@ class IncidentAdmin(RecordAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    formfield_overrides = {URLField: {"assume_scheme": "https"}}
     list_display = ["name", "acronym", "kind", "country", "website"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "acronym"]
@@ -683,6 +697,8 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
+    # A URL typed without a scheme is taken as https (Django 6's default).
+    formfield_overrides = {URLField: {"assume_scheme": "https"}}
     list_display = ["publisher", "title", "published_on", "language", "is_reprint"]
     list_filter = ["language", "is_reprint", "publisher"]
     search_fields = ["publisher", "title", "url"]

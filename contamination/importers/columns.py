@@ -246,7 +246,7 @@ def count_columns():
                 Column(
                     name,
                     count,
-                    f"Number {outcome} who were {group} (sex and age unknown).",
+                    f"People {outcome}, group {group} (sex and age unknown).",
                     aliases=(name[:10],),
                     empty=0,
                     example="1" if name == "injured_civilian" else "0",
@@ -260,7 +260,7 @@ REFERENCE = Column(
     text(100),
     "The record's stable id (operator or IMSMA id). Rows are matched on it: a second import "
     "updates the record.",
-    aliases=("ref", "id_ref"),
+    aliases=("ref",),
     required=True,
     example="AGM-HA-0042",
 )
@@ -298,7 +298,7 @@ HAZARD_AREAS = RecordKind(
                "infrastructure; forest; water; other).", aliases=("blocked_la", "land_use"),
                empty=[], example="agriculture; grazing"),
         Column("sources", source_urls, "URLs of sources already in the admin, separated by ;.",
-               aliases=("source_urls", "source_url", "source_ur"), empty=[],
+               aliases=("source_urls", "source_url"), empty=[],
                example="https://example.org/report"),
     ),
 )  # fmt: skip
@@ -331,7 +331,7 @@ LAND_RELEASES = RecordKind(
         Column("other_items_found", count, "Other explosive items found and destroyed.",
                aliases=("other_item", "other_items"), empty=0, example="3"),
         Column("sources", source_urls, "URLs of sources already in the admin, separated by ;.",
-               aliases=("source_urls", "source_url", "source_ur"), empty=[],
+               aliases=("source_urls", "source_url"), empty=[],
                example="https://example.org/report"),
     ),
 )  # fmt: skip
@@ -365,10 +365,10 @@ INCIDENTS = RecordKind(
         *count_columns(),
         Column("casualties", casualty_list, "Alternative to the count columns, with sex and "
                "age: “count outcome [group [sex [age band]]]” entries separated by ;.",
-               aliases=("casualtie",), empty=[], example="1 killed civilian male adult; "
+               empty=[], example="1 killed civilian male adult; "
                "1 injured civilian female child"),
         Column("sources", source_urls, "URLs of sources already in the admin, separated by ;.",
-               aliases=("source_urls", "source_url", "source_ur"), empty=[],
+               aliases=("source_urls", "source_url"), empty=[],
                example="https://example.org/report"),
     ),
 )  # fmt: skip

@@ -216,14 +216,18 @@ class RecordImporter:
                 self.write(plan, report)
         except ImportRejected as error:
             report.problems.append(Problem(None, str(error)))
+        except GDALException as error:
+            # A file that opens but breaks while its rows are read (truncated, corrupt).
+            report.problems.append(Problem(None, f"The file could not be read to the end: {error}"))
         report.seconds = time.monotonic() - started
         return report
 
     def layers(self, datasource, report):
         layers = list(datasource)
         if upload_is_kml(datasource):
-            # LIBKML makes one layer per folder: read them all, in order.
-            return layers
+            # LIBKML makes one layer per folder: read them all, in order (empty folders have
+            # no columns to check).
+            return [layer for layer in layers if layer.num_feat]
         if len(layers) != 1:
             names = ", ".join(layer.name for layer in layers)
             raise ImportRejected(
@@ -423,7 +427,7 @@ class RecordImporter:
                 f"the geometry is a {geometry.geom_type}; {self.kind.label} need a {expected}"
             )
         # OGR's envelope is one C call; GEOSGeometry.extent walks every coordinate in Python.
-        min_x, max_x, min_y, max_y = ogr_envelope(geometry)
+        min_x, min_y, max_x, max_y = ogr.extent
         if min_x < -180 or max_x > 180 or min_y < -90 or max_y > 90:
             extent = f"{min_x:.6g}, {min_y:.6g}, {max_x:.6g}, {max_y:.6g}"
             if max(abs(min_x), abs(max_x), abs(min_y), abs(max_y)) > 1000:
@@ -668,16 +672,6 @@ class RecordImporter:
                     )
                 )
             )
-
-
-def ogr_envelope(geometry):
-    """(min_x, max_x, min_y, max_y) of a GEOS geometry, computed by GEOS in C."""
-    envelope = geometry.envelope
-    if envelope.geom_type == "Point":
-        return envelope.x, envelope.x, envelope.y, envelope.y
-    ring = envelope.exterior_ring if envelope.geom_type == "Polygon" else envelope
-    xs, ys = zip(*ring.tuple, strict=True)
-    return min(xs), max(xs), min(ys), max(ys)
 
 
 def citation_model(model):

@@ -158,6 +158,8 @@ class StoredUpload:
             "csv": sniff_csv,
         }[self.format.key]
         sniff(head, self.format)
+        if self.format is KML:
+            refuse_kml_links(self.path)
         path = self.path
         if self.format is SHAPEFILE:
             path = extract_shapefile(self.path, self.directory / "shapefile")
@@ -243,6 +245,23 @@ def sniff_kml(head, fmt):
             f"The file is named as KML but its first element is {found}, not <kml>"
             f" (it looks like {_describe_content(head)}); it was not opened."
         )
+
+
+KML_LINKS = re.compile(rb"<(?:[\w.-]+:)?(NetworkLink|!DOCTYPE|!ENTITY)\b", re.IGNORECASE)
+
+
+def refuse_kml_links(path):
+    """Refuse KML that makes a reader fetch other files or URLs (NetworkLink, entities)."""
+    with open(path, "rb") as file:
+        tail = b""
+        while chunk := file.read(1024 * 1024):
+            match = KML_LINKS.search(tail + chunk)
+            if match:
+                raise ImportRejected(
+                    f"The KML file contains <{match.group(1).decode()}>, which links to other "
+                    "files or addresses; it is not accepted. Export the placemarks themselves."
+                )
+            tail = chunk[-64:]  # a tag split across two chunks
 
 
 def sniff_csv(head, fmt):
@@ -341,6 +360,19 @@ def extract_shapefile(zip_path, target):
     """Write the shapefile's parts under fixed names in `target`; return the .shp path."""
     chosen = inspect_zip(zip_path)
     target.mkdir(parents=True, exist_ok=True)
+    try:
+        _extract_members(zip_path, chosen, target)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as error:
+        raise ImportRejected(f"The ZIP file cannot be unpacked: {error}.") from None
+    shp = target / "layer.shp"
+    with open(shp, "rb") as file:
+        # Shapefile main header: big-endian file code 9994.
+        if file.read(4) != b"\x00\x00\x27\x0a":
+            raise ImportRejected("The .shp file in the ZIP is not a shapefile.")
+    return shp
+
+
+def _extract_members(zip_path, chosen, target):
     budget = settings.IMPORT_MAX_UNZIPPED_BYTES
     with zipfile.ZipFile(zip_path) as archive:
         for suffix, member in chosen.items():
@@ -354,12 +386,6 @@ def extract_shapefile(zip_path, target):
                             "The ZIP unpacks to more than its directory says; it was rejected."
                         )
                     out.write(chunk)
-    shp = target / "layer.shp"
-    with open(shp, "rb") as file:
-        # Shapefile main header: big-endian file code 9994.
-        if file.read(4) != b"\x00\x00\x27\x0a":
-            raise ImportRejected("The .shp file in the ZIP is not a shapefile.")
-    return shp
 
 
 def _string_list(items):

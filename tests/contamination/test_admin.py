@@ -212,6 +212,49 @@ class DeletionTests(EditorTestCase):
         self.assertFalse(HazardArea.objects.filter(pk=record.pk).exists())
 
 
+class PermissionTests(EditorTestCase):
+    def test_every_admin_page_an_editor_uses_renders(self):
+        records = {
+            "hazardarea": factories.make_hazard_area(),
+            "landrelease": factories.make_land_release(),
+            "incident": factories.make_incident(casualties=[{"outcome": "killed"}]),
+            "organisation": factories.make_organisation(),
+            "source": factories.make_source(),
+            "adminarea": self.unit,
+        }
+        for model, record in records.items():
+            with self.subTest(model):
+                for name, args in [
+                    ("changelist", []),
+                    ("change", [record.pk]),
+                    ("history", [record.pk]),
+                ]:
+                    url = reverse(f"admin:contamination_{model}_{name}", args=args)
+                    self.assertEqual(self.client.get(url).status_code, 200, url)
+                add = self.client.get(reverse(f"admin:contamination_{model}_add"))
+                # Boundaries are reference data: editors read them, never add them.
+                self.assertEqual(add.status_code, 403 if model == "adminarea" else 200)
+
+    def test_staff_without_change_permission_cannot_publish_or_retract(self):
+        from django.contrib.auth.models import Permission, User
+
+        viewer = User.objects.create_user("viewer", is_staff=True)
+        viewer.user_permissions.add(Permission.objects.get(codename="view_hazardarea"))
+        self.client.force_login(viewer)
+        draft = factories.make_hazard_area(publication_status="draft")
+        published = factories.make_hazard_area()
+        self.changelist_action("hazardarea", "publish_selected", [draft])
+        self.changelist_action(
+            "hazardarea", "retract_selected", [published], confirm_retract="1", note="No."
+        )
+        draft.refresh_from_db()
+        published.refresh_from_db()
+        self.assertEqual(draft.publication_status, "draft")
+        self.assertEqual(published.publication_status, "published")
+        response = self.client.get(reverse("admin:contamination_hazardarea_import"))
+        self.assertEqual(response.status_code, 403)
+
+
 class HistoryTests(EditorTestCase):
     def test_history_shows_who_changed_what(self):
         self.client.post(reverse("admin:contamination_hazardarea_add"), hazard_form_data())
@@ -233,7 +276,22 @@ class HistoryTests(EditorTestCase):
             events[1]["changes"],
         )
         self.assertIn(("publication status", "Draft", "Published"), events[0]["changes"])
+        self.assertIn(("admin area", "", "Ağdam"), events[2]["changes"])
         self.assertContains(response, "Orchard south of the road")
+
+    def test_the_history_page_query_count_does_not_grow_with_events(self):
+        incident = factories.make_incident(casualties=[{"outcome": "killed"}])
+        url = reverse("admin:contamination_incident_history", args=[incident.pk])
+        with CaptureQueriesContext(connection) as few:
+            self.assertEqual(self.client.get(url).status_code, 200)
+        for number in range(5):
+            Incident.objects.filter(pk=incident.pk).update(summary=f"Version {number}")
+            factories.make_organisation()
+        with CaptureQueriesContext(connection) as many:
+            response = self.client.get(url)
+        self.assertEqual(len(many), len(few))
+        self.assertContains(response, "Version 4")
+        self.assertContains(response, "Casualty added")
 
     def test_an_editor_does_not_see_the_superuser_only_events_link(self):
         area = factories.make_hazard_area()

@@ -171,6 +171,14 @@ class FormatTests(ImportTestCase):
         self.assertEqual(second.occurred_on_precision, "month")
         self.assertEqual(second.device_type, "unknown")
 
+    def test_it_reads_a_spreadsheets_csv_with_a_byte_order_mark_and_semicolons(self):
+        path = self.write(
+            "incidents.csv",
+            "\ufeffreference;occurred_on;lon;lat;killed_civilian\nIN-7;2022-01-01;46.7;40.2;1\n",
+        )
+        report = self.run_import("incidents", path)
+        self.assertEqual(report.created, ["IN-7"], report.lines())
+
     def test_it_reads_casualties_with_sex_and_age_from_the_casualties_column(self):
         path = self.write(
             "incidents.csv",
@@ -466,6 +474,16 @@ class FileProblemTests(ImportTestCase):
         path = self.write("entity.kml", doctype + "<kml>&x;</kml>")
         self.assertRejectedBeforeGdal("hazard-areas", path, "DOCTYPE or entities")
 
+    def test_a_kml_with_a_network_link_is_rejected(self):
+        placemarks = "<Placemark><name>x</name></Placemark>" * 20_000  # link past the head
+        kml = (
+            '<?xml version="1.0"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document>'
+            f"{placemarks}<NetworkLink><Link><href>http://127.0.0.1/x.kml</href></Link>"
+            "</NetworkLink></Document></kml>"
+        )
+        path = self.write("areas.kml", kml)
+        self.assertRejectedBeforeGdal("hazard-areas", path, "contains <NetworkLink>")
+
     def test_html_named_geojson_is_rejected(self):
         path = self.write("areas.geojson", "<!DOCTYPE html><html><body>Not found</body></html>")
         self.assertRejectedBeforeGdal("hazard-areas", path, "looks like an HTML page")
@@ -517,6 +535,13 @@ class FileProblemTests(ImportTestCase):
         with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
             archive.writestr("layer.shp", b"x" * 2000)
         self.assertRejectedBeforeGdal("hazard-areas", path, "would unpack to more than")
+
+    def test_a_shp_that_is_not_a_shapefile_is_rejected(self):
+        path = self.folder / "areas.zip"
+        with zipfile.ZipFile(path, "w") as archive:
+            for suffix in (".shp", ".shx", ".dbf"):
+                archive.writestr(f"layer{suffix}", b"<html>not a shapefile</html>")
+        self.assertRejectedBeforeGdal("hazard-areas", path, "is not a shapefile")
 
     def test_an_empty_file_is_rejected(self):
         path = self.write("areas.geojson", b"")
