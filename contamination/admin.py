@@ -19,14 +19,16 @@ from django.contrib.gis.db.models import GeometryField
 from django.contrib.postgres.fields import ArrayField
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.db.models import Count, Max, URLField, Value
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from leaflet.admin import LeafletGeoAdmin
 
 from contamination.forms import ImportUploadForm, RetractForm
@@ -128,6 +130,15 @@ class RecordAdmin(BoundariesMapMixin, LeafletGeoAdmin):
         },
     )
 
+    def view_on_site(self, obj):
+        # Only published records have a public page; drafts and retractions would 404 there.
+        if not obj.is_published:
+            return None
+        try:
+            return obj.get_absolute_url()
+        except NoReverseMatch:  # the public pages are not installed
+            return None
+
     def formfield_for_dbfield(self, db_field, request=None, **kwargs):
         # Lists of choices (hazard types, blocked land use) as checkboxes, not a text box
         # where editors would have to know the stored values.
@@ -187,14 +198,16 @@ class RecordAdmin(BoundariesMapMixin, LeafletGeoAdmin):
                 request, f"Retracted {count} record(s) with a public note.", messages.SUCCESS
             )
             return None
+        records = list(published.order_by("reference"))
         context = {
             **self.admin_site.each_context(request),
             "title": "Retract records",
             "opts": self.model._meta,
             "form": form,
-            "records": published.order_by("reference"),
-            "skipped": queryset.count() - published.count(),
-            "selected_ids": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            "records": records,
+            "skipped": queryset.count() - len(records),
+            # The confirmation retracts exactly the records listed (also after "select all").
+            "selected_ids": [record.pk for record in records],
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(
@@ -231,7 +244,9 @@ class RecordAdmin(BoundariesMapMixin, LeafletGeoAdmin):
         return [
             path(
                 "import/",
-                self.admin_site.admin_view(self.import_view),
+                # Exempt from the CSRF middleware only so that the size checks below run before
+                # anything reads the body; import_entry applies csrf_protect itself.
+                self.admin_site.admin_view(csrf_exempt(self.import_entry)),
                 name=f"{self.model._meta.app_label}_{self.model._meta.model_name}_import",
             ),
             *super().get_urls(),
@@ -246,10 +261,21 @@ class RecordAdmin(BoundariesMapMixin, LeafletGeoAdmin):
         }
         return super().changelist_view(request, extra_context)
 
-    def import_view(self, request):
-        """Upload → dry-run report → confirm, with the file kept under a session token."""
+    def import_entry(self, request):
+        """Refuse an oversized upload before its body is read, then run the CSRF-checked view."""
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
+        if request.method == "POST":
+            too_large = upload_too_large(request)
+            if too_large:
+                form = ImportUploadForm(initial={"kind": KIND_BY_MODEL[self.model]})
+                return self.render_import(request, form, None, None, 413, error=too_large)
+            # The body may still hold more than it announced: stop storing a file at the limit.
+            request.upload_handlers.insert(0, ImportSizeLimitHandler(request))
+        return csrf_protect(self.import_view)(request)
+
+    def import_view(self, request):
+        """Upload → dry-run report → confirm, with the file kept under a session token."""
         if request.method == "POST" and "confirm" in request.POST:
             return self.import_confirm(request)
         if request.method == "POST" and "cancel" in request.POST:
@@ -260,9 +286,13 @@ class RecordAdmin(BoundariesMapMixin, LeafletGeoAdmin):
         report = token = None
         form = ImportUploadForm(initial={"kind": KIND_BY_MODEL[self.model]})
         if request.method == "POST":
-            too_large = upload_too_large(request)
-            if too_large:
-                return self.render_import(request, form, None, None, 413, error=too_large)
+            if getattr(request, "import_upload_too_large", False):
+                message = (
+                    "The file is larger than the limit of "
+                    f"{filesizeformat(settings.IMPORT_MAX_BYTES)} (IMPORT_MAX_BYTES). "
+                    "Split it into smaller files."
+                )
+                return self.render_import(request, form, None, None, 413, error=message)
             form = ImportUploadForm(request.POST, request.FILES)
             if form.is_valid():
                 report, token, error = self.import_check(request, form.cleaned_data)
@@ -279,7 +309,6 @@ class RecordAdmin(BoundariesMapMixin, LeafletGeoAdmin):
             "opts": self.model._meta,
             "form": form,
             "report": report,
-            "report_lines": report.lines() if report else [],
             "token": token,
             "error": error,
             "kinds": KINDS,
@@ -368,6 +397,24 @@ class RecordAdmin(BoundariesMapMixin, LeafletGeoAdmin):
         return redirect(
             reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         )
+
+
+class ImportSizeLimitHandler(FileUploadHandler):
+    """Skips an uploaded file as soon as it passes IMPORT_MAX_BYTES, and says so on the request."""
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > settings.IMPORT_MAX_BYTES:
+            self.request.import_upload_too_large = True
+            raise SkipFile("The file is over the import size limit.")
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None  # the next handlers store the file
 
 
 def upload_too_large(request):

@@ -128,13 +128,39 @@ def geometry(ewkt):
     return GEOSGeometry(ewkt)
 
 
+def editors_group():
+    """The Editors group with the permissions migration 0002 gives it.
+
+    Made again if missing: a TransactionTestCase (browser tests) flushes the tables, and with
+    them the rows that data migrations wrote.
+    """
+    import importlib
+
+    from django.contrib.auth.models import Group, Permission
+
+    group, created = Group.objects.get_or_create(name="Editors")
+    if created:
+        migration = importlib.import_module("contamination.migrations.0002_editors_group")
+        codenames = [
+            f"{action}_{model}"
+            for model in migration.EDITED_MODELS
+            for action in ("add", "change", "view")
+        ] + ["view_adminarea"]
+        group.permissions.set(
+            Permission.objects.filter(
+                content_type__app_label="contamination", codename__in=codenames
+            )
+        )
+    return group
+
+
 def make_editor(**kwargs):
     """A staff user in the Editors group (created by migration 0002), not a superuser."""
-    from django.contrib.auth.models import Group, User
+    from django.contrib.auth.models import User
 
     kwargs.setdefault("username", f"editor{next(_sequence)}")
     user = User.objects.create_user(is_staff=True, password="a-long-test-password", **kwargs)
-    user.groups.add(Group.objects.get(name="Editors"))
+    user.groups.add(editors_group())
     return user
 
 

@@ -272,6 +272,8 @@ class RecordImporter:
         seen = {}
         number = 0
         for layer in self.layers(datasource, report):
+            if not layer.num_feat:
+                continue  # nothing to check; an empty file is reported below
             mapping = self.column_map(layer.fields, report)
             transform = self.transform_for(layer)
             resolver = getattr(self, "_resolver", None) or Resolver(self.kind)
@@ -523,8 +525,9 @@ class RecordImporter:
                     Problem(
                         row.number,
                         f"{row.reference} is published and the file changes "
-                        f"{', '.join(changed)}; import with --publish (“publish”) to change "
-                        "published records (the change goes live), or edit it in the admin",
+                        f"{', '.join(changed)}; import with --publish (“Publish the imported "
+                        "records”) to change published records (the change goes live), or edit "
+                        "it in the admin",
                         row.reference,
                     )
                 )

@@ -1,35 +1,16 @@
 """Create the Editors group: add, change and publish records; never delete them."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-EDITED_MODELS = [
-    "hazardarea",
-    "hazardareasource",
-    "landrelease",
-    "landreleasesource",
-    "incident",
-    "incidentsource",
-    "casualty",
-    "source",
-    "organisation",
-]
+from contamination.permissions import EDITED_MODELS, VIEWED_MODELS, grant_editor_permissions
 
 
 def create_editors_group(apps, schema_editor):
     # Permissions are normally created after all migrations; editors need them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    editors, _ = Group.objects.get_or_create(name="Editors")
-    codenames = [f"{action}_{model}" for model in EDITED_MODELS for action in ("add", "change", "view")]
-    codenames += ["view_adminarea"]
-    editors.permissions.set(
-        Permission.objects.filter(content_type__app_label="contamination", codename__in=codenames)
+    app_config = apps.get_app_config("contamination")
+    app_config.models_module = True
+    grant_editor_permissions(
+        app_config, apps, EDITED_MODELS["contamination"], VIEWED_MODELS["contamination"]
     )
 
 

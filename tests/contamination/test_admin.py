@@ -1,11 +1,12 @@
 """The editors' admin, used as a member of the Editors group (not a superuser)."""
 
 import json
+from unittest import mock
 
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import TestCase, override_settings
+from django.test import Client, TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -174,6 +175,27 @@ class RecordEditingTests(EditorTestCase):
         self.assertEqual(record.retraction_note, "Duplicate of HA-2.")
         self.assertIsNotNone(record.retracted_at)
 
+    def test_retracting_after_select_all_retracts_exactly_the_listed_records(self):
+        records = [factories.make_hazard_area() for _ in range(3)]
+        draft = factories.make_hazard_area(publication_status="draft")
+        response = self.changelist_action(
+            "hazardarea", "retract_selected", records[:1], select_across="1"
+        )
+        self.assertEqual(response.context["records"], sorted(records, key=lambda r: r.reference))
+        self.assertEqual(response.context["skipped"], 1)
+        self.client.post(
+            reverse("admin:contamination_hazardarea_changelist"),
+            {
+                "action": "retract_selected",
+                ACTION_CHECKBOX_NAME: response.context["selected_ids"],
+                "confirm_retract": "1",
+                "note": "Area re-surveyed; see the new records.",
+            },
+        )
+        self.assertEqual(HazardArea.objects.retracted().count(), 3)
+        draft.refresh_from_db()
+        self.assertEqual(draft.publication_status, "draft")
+
     def test_the_changelist_filters_and_keeps_its_query_count(self):
         url = reverse("admin:contamination_hazardarea_changelist")
         operator = factories.make_organisation()
@@ -234,6 +256,13 @@ class PermissionTests(EditorTestCase):
                 add = self.client.get(reverse(f"admin:contamination_{model}_add"))
                 # Boundaries are reference data: editors read them, never add them.
                 self.assertEqual(add.status_code, 403 if model == "adminarea" else 200)
+
+    def test_view_on_site_is_offered_for_published_records_only(self):
+        draft = factories.make_hazard_area(publication_status="draft")
+        response = self.client.get(
+            reverse("admin:contamination_hazardarea_change", args=[draft.pk])
+        )
+        self.assertNotContains(response, "viewsitelink")
 
     def test_staff_without_change_permission_cannot_publish_or_retract(self):
         from django.contrib.auth.models import Permission, User
@@ -400,12 +429,26 @@ class BulkUploadTests(EditorTestCase):
 
     @override_settings(IMPORT_MAX_BYTES=1000)
     def test_a_file_over_the_limit_is_refused(self):
-        response = self.upload(b"{" + b" " * 2000 + b"}")
-        self.assertEqual(response.status_code, 400)
-        self.assertContains(response, "the limit is 1000", status_code=400)
-        response = self.upload(b"{" + b" " * 200_000 + b"}")
-        self.assertEqual(response.status_code, 413)
-        self.assertContains(response, "larger than the limit", status_code=413)
+        with self.subTest("announced too large: refused before the body is read"):
+            with mock.patch("django.http.multipartparser.MultiPartParser.parse") as parse:
+                response = self.upload(b"{" + b" " * 200_000 + b"}")
+            parse.assert_not_called()
+            self.assertEqual(response.status_code, 413)
+            self.assertContains(response, "larger than the limit", status_code=413)
+        with self.subTest("over the limit within the envelope: not stored past the limit"):
+            response = self.upload(b"{" + b" " * 2000 + b"}")
+            self.assertEqual(response.status_code, 413)
+            self.assertContains(response, "larger than the limit of 1000", status_code=413)
+        self.assertFalse(HazardArea.objects.exists())
+
+    def test_the_upload_keeps_its_csrf_protection(self):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(self.editor)
+        response = client.post(
+            reverse("admin:contamination_hazardarea_import"),
+            {"kind": "hazard-areas", "file": SimpleUploadedFile("a.geojson", b"{}")},
+        )
+        self.assertEqual(response.status_code, 403)
 
     def test_publish_on_upload_publishes(self):
         response = self.upload(self.areas("UP-7"), publish="on")

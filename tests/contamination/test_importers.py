@@ -240,6 +240,48 @@ class RepeatAndAtomicityTests(ImportTestCase):
         self.assertEqual(report.unchanged, ["R-1"])
         self.assertEqual(HazardArea.objects.get(reference="R-2").category, "cha")
 
+    def test_an_update_can_change_geometry_lists_dates_and_organisation_together(self):
+        self.run_import("hazard-areas", self.two_areas())
+        path = self.hazard_file(
+            feature(
+                square_geojson(46.7, 40.1, 0.02),
+                reference="R-1",
+                hazard_types="uxo; ied",
+                identified_on="2020-02-02",
+                surveyed_by="HALO",
+                **HAZARD,
+            ),
+            feature(
+                square_geojson(46.6, 40.0, 0.01), reference="R-2", name="Orchard", category="sha"
+            ),  # fmt: skip
+        )
+        report = self.run_import("hazard-areas", path)
+        self.assertEqual(
+            report.updated,
+            [("R-1", ["hazard_types", "identified_on", "surveyed_by", "geometry"])],
+        )
+        area = HazardArea.objects.get(reference="R-1")
+        self.assertEqual(area.hazard_types, ["uxo", "ied"])
+        self.assertEqual(area.identified_on, datetime.date(2020, 2, 2))
+        self.assertEqual(area.surveyed_by, self.operator)
+        self.assertAlmostEqual(area.geometry.extent[0], 46.7)
+        # The database recomputed the area for the new shape (0.02° square: ~3.8 km²).
+        self.assertAlmostEqual(area.area_m2 / 1e6, 3.8, delta=0.1)
+
+    def test_changed_casualties_replace_the_old_ones(self):
+        header = "reference,occurred_on,lon,lat,killed_civilian,injured_civilian\n"
+        self.run_import(
+            "incidents", self.write("a.csv", header + "IN-8,2022-05-14,46.7,40.2,2,0\n")
+        )
+        report = self.run_import(
+            "incidents", self.write("b.csv", header + "IN-8,2022-05-14,46.7,40.2,1,1\n")
+        )
+        self.assertEqual(report.updated, [("IN-8", ["casualties"])])
+        self.assertEqual(
+            sorted(Casualty.objects.filter(incident__reference="IN-8").values_list("outcome")),
+            [("injured",), ("killed",)],
+        )
+
     def test_a_second_import_of_incidents_with_casualties_changes_nothing(self):
         content = "reference,occurred_on,lon,lat,killed_civilian\nIN-9,2022-05-14,46.7,40.2,2\n"
         path = self.write("incidents.csv", content)
@@ -542,6 +584,14 @@ class FileProblemTests(ImportTestCase):
             for suffix in (".shp", ".shx", ".dbf"):
                 archive.writestr(f"layer{suffix}", b"<html>not a shapefile</html>")
         self.assertRejectedBeforeGdal("hazard-areas", path, "is not a shapefile")
+
+    def test_a_file_without_rows_and_a_broken_file_are_rejected(self):
+        path = self.write("areas.geojson", feature_collection())
+        self.assertProblem(self.run_import("hazard-areas", path), None, "holds no rows")
+        path = self.write("broken.geojson", '{"type": "FeatureCollection", "features": [{"ty')
+        self.assertProblem(
+            self.run_import("hazard-areas", path), None, "could not read the file as GeoJSON"
+        )
 
     def test_an_empty_file_is_rejected(self):
         path = self.write("areas.geojson", b"")

@@ -1,5 +1,8 @@
 """Import hazard areas, land releases or incidents from a GIS file (the admin upload's engine)."""
 
+import argparse
+import textwrap
+
 from django.core.management.base import BaseCommand, CommandError
 
 from contamination.importers import KINDS, ImportRejected, StoredUpload, import_file
@@ -9,22 +12,31 @@ from contamination.models import Organisation
 def columns_help():
     lines = []
     for kind in KINDS.values():
-        names = []
-        for column in kind.columns:
-            mark = "*" if column.required else ""
-            names.append(f"{column.name}{mark}")
-        lines.append(f"{kind.key} ({kind.geometry_description}): {', '.join(names)}")
+        names = ", ".join(f"{c.name}{'*' if c.required else ''}" for c in kind.columns)
+        lines.append(f"{kind.key} ({kind.geometry_description}):")
+        lines += textwrap.wrap(names, width=76, initial_indent="  ", subsequent_indent="  ")
     return "\n".join(lines)
+
+
+DESCRIPTION = textwrap.fill(
+    "Import records from GeoJSON, GeoPackage, a zipped Shapefile, KML or CSV (lon/lat "
+    "columns or a wkt column, WGS 84). Rows are matched on their reference: new ones are "
+    "created, changed ones updated, the rest left alone. Nothing is written if any row has "
+    "a problem; every bad row is listed. Imported records are drafts unless --publish.",
+    width=78,
+)
 
 
 class Command(BaseCommand):
     help = (
-        "Import records from GeoJSON, GeoPackage, a zipped Shapefile, KML or CSV (lon/lat "
-        "columns or a wkt column, WGS 84). Rows are matched on their reference: new ones are "
-        "created, changed ones updated, the rest left alone. Nothing is written if any row has "
-        "a problem; every bad row is listed. Imported records are drafts unless --publish. "
-        "Columns (* required; the README lists aliases and formats): " + columns_help()
+        f"{DESCRIPTION}\n\nColumns (* required; the README lists the values and the other\n"
+        f"names each column is read as; CSV adds lon/lat or wkt):\n{columns_help()}"
     )
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        # Keep the column lists' line breaks.
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        return super().create_parser(prog_name, subcommand, **kwargs)
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=sorted(KINDS), help="What the file holds.")
@@ -52,6 +64,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, kind, file, dry_run, repair, publish, organisation, **options):
         default_organisation = None
+        if organisation and kind == "incidents":
+            raise CommandError("--organisation applies to hazard-areas and land-releases only.")
         if organisation:
             default_organisation = (
                 Organisation.objects.filter(name__iexact=organisation).first()
