@@ -5,7 +5,6 @@ import json
 import os
 
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
-from django.db import connections
 from playwright.sync_api import sync_playwright
 
 from contamination.models import Organisation
@@ -26,27 +25,11 @@ CHROMIUM_ARGS = [
 
 
 class StatementPageBrowserTests(StaticLiveServerTestCase):
-    # A live-server test empties every table when it ends. Put back what migrations created
-    # (the Editors group and its permissions) right away: otherwise the next run on a reused
-    # test database (--reuse-db) starts without it. `serialized_rollback` makes pytest-django
-    # serialize the database at set-up; Playwright's event loop then gives the test another
-    # (context-local) connection object, which is handed the same copy.
-    serialized_rollback = True
-
     @classmethod
     def setUpClass(cls):
-        contents = getattr(connections["default"], "_test_serialized_contents", None)
         super().setUpClass()
         cls.playwright = sync_playwright().start()
         cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        if contents is not None:
-            connections["default"]._test_serialized_contents = contents
-
-    def _fixture_teardown(self):
-        super()._fixture_teardown()
-        connection = connections["default"]
-        if hasattr(connection, "_test_serialized_contents"):
-            connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
 
     @classmethod
     def tearDownClass(cls):

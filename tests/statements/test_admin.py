@@ -185,3 +185,15 @@ class EditorPermissionTests(TestCase):
         )
         self.statement.refresh_from_db()
         self.assertEqual(self.statement.publication_status, "published")
+
+    def test_the_editors_group_gets_statements_permissions_back_after_a_flush(self):
+        from django.contrib.auth.models import Group
+        from django.core.management import call_command
+
+        Group.objects.filter(name="Editors").delete()
+        call_command("migrate", verbosity=0)
+        codenames = set(
+            Group.objects.get(name="Editors").permissions.values_list("codename", flat=True)
+        )
+        self.assertLessEqual({"add_statement", "change_claim", "view_person"}, codenames)
+        self.assertNotIn("delete_statement", codenames)
