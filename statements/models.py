@@ -24,6 +24,7 @@ from contamination.models import (
     SourceCitation,
     computed_fields_trigger,
     track_history,
+    validate_not_future,
 )
 from statements.querysets import ClaimQuerySet, PersonQuerySet, StatementQuerySet
 from statements.units import UNITS, unit_label, units_compatible
@@ -203,7 +204,12 @@ class Statement(Record):
     speaker_role = models.CharField(
         max_length=300, blank=True, help_text="The speaker's role at the time of the statement."
     )
-    date = models.DateField(null=True, blank=True, help_text="When it was said (see precision).")
+    date = models.DateField(
+        null=True,
+        blank=True,
+        validators=[validate_not_future],
+        help_text="When it was said (see precision).",
+    )
     date_precision = models.CharField(
         max_length=7,
         choices=DatePrecision,
@@ -281,6 +287,11 @@ class Statement(Record):
     @property
     def is_verbatim(self):
         return self.text_kind == self.TextKind.VERBATIM
+
+    @property
+    def opens_with_quotation_mark(self):
+        """Whether the published text carries its own opening quotation mark (no second one)."""
+        return self.text.lstrip()[:1] in ('"', "“", "„", "«", "‘", "'", "‹")
 
     @property
     def is_dated(self):

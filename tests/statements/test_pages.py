@@ -366,3 +366,10 @@ class HomePageStatementsTests(StatementPagesTestData):
         self.assertNotContains(response, "Draft Speaker")
         self.assertNotContains(response, "Retracted Speaker")
         self.assertContains(response, 'href="/statements/"')
+        # A text with its own opening quotation mark gets no second one.
+        factories.make_statement(
+            reference="quoted", date=datetime.date(2026, 1, 1), text="“We said it,” he said."
+        )
+        response = self.client.get(reverse("contamination:home"))
+        self.assertContains(response, "1 January 2026:\n      “We said it,” he said.")
+        self.assertNotContains(response, "<q>“We said it")
