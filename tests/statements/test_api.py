@@ -142,6 +142,7 @@ class StatementsAPITests(TestCase):
             "/api/v1/people/draft-person/",
             "/api/v1/metrics/draft_metric/",
             *(f"/api/v1/claims/{pk}/" for pk in hidden_claims),
+            "/api/v1/claims/99999999999999999999/",
         ):
             with self.subTest(url):
                 self.assertEqual(self.client.get(url).status_code, 404)
@@ -173,6 +174,8 @@ class StatementsAPITests(TestCase):
             "/api/v1/statements/?occasion=rumour",
             "/api/v1/claims/?as_of_from=2023-02-30",
             "/api/v1/metrics/?comparison=everything",
+            "/api/v1/statements/?q=%00",
+            "/api/v1/statements/?updated_since=yesterday",
         ):
             with self.subTest(url):
                 response = self.client.get(url)

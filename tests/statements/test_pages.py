@@ -160,6 +160,8 @@ class StatementListTests(StatementPagesTestData):
             "drafts' speaker": {"speaker": "draft-speaker"},
             "side": {"side": "Armenia"},
             "organisation": {"organisation": "x"},
+            "NUL in the text": {"q": "\x00"},
+            "text too long": {"q": "x" * 300},
         }
         for name, query in cases.items():
             with self.subTest(name):
