@@ -5,6 +5,7 @@ ALLOWED_HOSTS at least; with DEBUG off the site refuses to start on the developm
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -209,6 +210,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_RATE_LIMIT", "120/minute")},
     "UNAUTHENTICATED_USER": None,
+    # Malformed-parameter errors name the parameter: {"bbox": ["..."]}.
+    "NON_FIELD_ERRORS_KEY": "detail",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mine Atlas API",
@@ -219,6 +222,25 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+# Researchers' API (contamination/api): rate limits per client address ("N/second|minute|
+# hour|day"; 429 with Retry-After), the answer cache keyed on the data version, the licence
+# and citation shipped with every download.
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120/minute")
+API_DOWNLOAD_RATE_LIMIT = os.environ.get("API_DOWNLOAD_RATE_LIMIT", "10/hour")
+API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 24 * 3600)
+API_CACHE_MAX_BYTES = env_int("API_CACHE_MAX_BYTES", 8 * 1024 * 1024)
+# Built download files, kept under their ETag (data version + query).
+API_DOWNLOAD_CACHE_DIR = os.environ.get(
+    "API_DOWNLOAD_CACHE_DIR", str(Path(tempfile.gettempdir()) / "mineatlas-downloads")
+)
+API_DATA_LICENCE = os.environ.get("API_DATA_LICENCE", "CC BY 4.0")
+API_DATA_LICENCE_URL = os.environ.get(
+    "API_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"
+)
+API_CITATION = os.environ.get(
+    "API_CITATION",
+    "Mine Atlas: published records of landmine contamination, land release and incidents",
+)
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]

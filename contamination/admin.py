@@ -4,6 +4,7 @@ Editors (the `Editors` group) add, change and publish records but never delete t
 record that should go is retracted with a public note. Only superusers may delete.
 """
 
+import csv
 import secrets
 import shutil
 import tempfile
@@ -249,8 +250,38 @@ class RecordAdmin(BoundariesMapMixin, LeafletGeoAdmin):
                 self.admin_site.admin_view(csrf_exempt(self.import_entry)),
                 name=f"{self.model._meta.app_label}_{self.model._meta.model_name}_import",
             ),
+            path(
+                "import/template.csv",
+                self.admin_site.admin_view(self.import_template_view),
+                name=f"{self.model._meta.app_label}_{self.model._meta.model_name}_template",
+            ),
             *super().get_urls(),
         ]
+
+    def import_template_view(self, request):
+        """A CSV with every column of this record kind and one example row."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        kind = KINDS[KIND_BY_MODEL[self.model]]
+        example_geometry = {
+            "Point": ["46.93", "40.01"],
+            "Polygon": ["POLYGON((46.9 40,46.91 40,46.91 40.01,46.9 40.01,46.9 40))"],
+        }
+        point = kind.geometry_types == ("Point",)
+        header = [column.name for column in kind.columns]
+        header += ["lon", "lat"] if point else ["wkt"]
+        # The example casualties use the casualties column, so the count columns stay empty.
+        row = [
+            "" if column.name.startswith(("killed_", "injured_")) else column.example
+            for column in kind.columns
+        ]
+        row += example_geometry["Point" if point else "Polygon"]
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{kind.key}-template.csv"'
+        writer = csv.writer(response)
+        writer.writerow(header)
+        writer.writerow(row)
+        return response
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {
@@ -313,6 +344,12 @@ class RecordAdmin(BoundariesMapMixin, LeafletGeoAdmin):
             "error": error,
             "kinds": KINDS,
             "current_kind": KIND_BY_MODEL[self.model],
+            "template_urls": {
+                key: reverse(
+                    f"admin:{kind.model._meta.app_label}_{kind.model._meta.model_name}_template"
+                )
+                for key, kind in KINDS.items()
+            },
             "max_size": filesizeformat(settings.IMPORT_MAX_BYTES),
         }
         return TemplateResponse(request, "admin/contamination/import.html", context, status=status)

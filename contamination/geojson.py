@@ -6,6 +6,7 @@ downloads — asks PostgreSQL for the finished text. Each feature is concatenate
 than built with json_agg(... ::json), which would parse every geometry again.
 """
 
+from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
@@ -14,16 +15,18 @@ from django.db.models import F, Func, Value
 
 class SimplifyPreserveTopology(Func):
     function = "ST_SimplifyPreserveTopology"
+    output_field = GeometryField(srid=4326)
 
 
 def features_sql(queryset, properties, *, geometry_field="geometry", precision=6, tolerance=None):
     """Return (sql, params) selecting one text column: the comma-joined features.
 
     `properties` maps each output property name to a field path or expression of `queryset`
-    (e.g. {"area": "admin_area__code"}). Row order is the queryset's order. `tolerance`, in
-    degrees, simplifies geometry for small-scale maps.
+    (e.g. {"area": "admin_area__code"}). Row order is the queryset's order. `geometry_field`
+    is a field name or an expression (e.g. a generalised location). `tolerance`, in degrees,
+    simplifies geometry for small-scale maps. A second column counts the features.
     """
-    geometry = F(geometry_field)
+    geometry = _expression(geometry_field)
     if tolerance:
         geometry = SimplifyPreserveTopology(geometry, Value(tolerance))
     columns = {f"p{index}": _expression(value) for index, value in enumerate(properties.values())}
@@ -39,9 +42,27 @@ def features_sql(queryset, properties, *, geometry_field="geometry", precision=6
         """'{"type":"Feature","id":' || to_json(t.feature_id)::text"""
         """ || ',"geometry":' || COALESCE(t.geojson, 'null')"""
         f""" || ',"properties":' || json_build_object({property_pairs})::text || '}}'"""
-        f", ','), '') FROM ({inner_sql}) t"
+        f", ','), ''), count(*) FROM ({inner_sql}) t"
     )
     return sql, params
+
+
+def features(queryset, properties, **options):
+    """Return (comma-joined features, how many) for `queryset`, in one query."""
+    try:
+        sql, params = features_sql(queryset, properties, **options)
+    except EmptyResultSet:  # e.g. `.none()`: Django knows without asking the database
+        return "", 0
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        text, count = cursor.fetchone()
+    return text, count
+
+
+def collection_text(features_text, extra_members=None):
+    """Wrap comma-joined features (from `features`) as a FeatureCollection."""
+    members = "".join(f'"{name}":{value},' for name, value in (extra_members or {}).items())
+    return f'{{"type":"FeatureCollection",{members}"features":[{features_text}]}}'
 
 
 def feature_collection(queryset, properties, *, extra_members=None, **options):
@@ -50,16 +71,8 @@ def feature_collection(queryset, properties, *, extra_members=None, **options):
     `extra_members` are top-level members added before "features" (already JSON-encoded
     values, e.g. {"numberMatched": "42"}).
     """
-    try:
-        sql, params = features_sql(queryset, properties, **options)
-    except EmptyResultSet:  # e.g. `.none()`: Django knows without asking the database
-        features = ""
-    else:
-        with connections[queryset.db].cursor() as cursor:
-            cursor.execute(sql, params)
-            features = cursor.fetchone()[0]
-    members = "".join(f'"{name}":{value},' for name, value in (extra_members or {}).items())
-    return f'{{"type":"FeatureCollection",{members}"features":[{features}]}}'
+    text, _ = features(queryset, properties, **options)
+    return collection_text(text, extra_members)
 
 
 def _expression(value):

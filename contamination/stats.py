@@ -7,10 +7,27 @@ functions do not decide what is public.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Min, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, ExtractYear
 
-from contamination.models import Casualty, HazardArea, LandRelease
+from contamination.models import Casualty, HazardArea, Incident, LandRelease
 
 
 @dataclass(frozen=True)
@@ -187,17 +204,292 @@ def summary(hazard_areas, land_releases, incidents):
     )
 
 
+# --- Grouped figures for the API (land released, items found, casualties, per area) ---------
+
+
+@dataclass(frozen=True)
+class ReleaseGroup:
+    """Land released in one group (a year, a month, an area or an organisation)."""
+
+    key: str | None
+    label: str
+    cancelled_km2: float
+    reduced_km2: float
+    cleared_km2: float
+    count: int
+
+    @property
+    def total_km2(self):
+        return self.cancelled_km2 + self.reduced_km2 + self.cleared_km2
+
+
+@dataclass(frozen=True)
+class ItemsGroup:
+    """Explosive items found and destroyed in one group."""
+
+    key: str | None
+    label: str
+    ap_mines: int
+    at_mines: int
+    uxo: int
+    other: int
+
+    @property
+    def total(self):
+        return self.ap_mines + self.at_mines + self.uxo + self.other
+
+
+@dataclass(frozen=True)
+class CasualtyGroup:
+    """People killed and injured in one group."""
+
+    key: str | None
+    label: str
+    killed: int
+    injured: int
+
+    @property
+    def total(self):
+        return self.killed + self.injured
+
+
+@dataclass(frozen=True)
+class AreaFigures:
+    """What the published records show for one country or first-level unit."""
+
+    code: str
+    name: str
+    level: int
+    area_km2: float
+    hazard_areas: int
+    hazard_km2: float
+    share_pct: float
+    land_releases: int
+    released_cancelled_km2: float
+    released_reduced_km2: float
+    released_cleared_km2: float
+    incidents: int
+    killed: int
+    injured: int
+
+    @property
+    def released_km2(self):
+        return self.released_cancelled_km2 + self.released_reduced_km2 + self.released_cleared_km2
+
+    @property
+    def casualties(self):
+        return self.killed + self.injured
+
+
+RELEASE_GROUPS = ("year", "month", "area", "organisation")
+ITEMS_GROUPS = ("year", "area", "organisation")
+CASUALTY_GROUPS = ("year", "group", "sex", "age_band", "area")
+
+
+def _group_expressions(group_by, *, date_field, area_field, organisation_field=None):
+    """(key expression, label expression) for grouping rows in the database."""
+    if group_by == "year":
+        key = Cast(ExtractYear(date_field), CharField())
+        return key, key
+    if group_by == "month":
+        key = Func(F(date_field), Value("YYYY-MM"), function="to_char", output_field=CharField())
+        return key, key
+    if group_by == "area":
+        return F(f"{area_field}__code"), F(f"{area_field}__name_en")
+    if group_by == "organisation" and organisation_field:
+        return (
+            Cast(F(organisation_field), CharField()),
+            F(f"{organisation_field}__name"),
+        )
+    raise ValueError(f"Cannot group by {group_by!r}.")
+
+
+def release_by(land_releases, group_by):
+    """Land released by method for each year, month, area or organisation (1 query)."""
+    key, label = _group_expressions(
+        group_by,
+        date_field="completed_on",
+        area_field="admin_area",
+        organisation_field="organisation",
+    )
+    method = LandRelease.Method
+    rows = (
+        land_releases.order_by()
+        .annotate(group_key=key, group_label=label)
+        .values("group_key", "group_label")
+        .annotate(
+            cancelled=Sum("area_m2", filter=Q(method=method.CANCELLED)),
+            reduced=Sum("area_m2", filter=Q(method=method.REDUCED)),
+            cleared=Sum("area_m2", filter=Q(method=method.CLEARED)),
+            count=Count("id"),
+        )
+        .order_by(F("group_key").asc(nulls_last=True), "group_label")
+    )
+    return [
+        ReleaseGroup(
+            key=row["group_key"],
+            label=row["group_label"] or "Not recorded",
+            cancelled_km2=_km2(row["cancelled"]),
+            reduced_km2=_km2(row["reduced"]),
+            cleared_km2=_km2(row["cleared"]),
+            count=row["count"],
+        )
+        for row in rows
+    ]
+
+
+def items_found_by(land_releases, group_by):
+    """Items found and destroyed, by type, for each year, area or organisation (1 query)."""
+    key, label = _group_expressions(
+        group_by,
+        date_field="completed_on",
+        area_field="admin_area",
+        organisation_field="organisation",
+    )
+    rows = (
+        land_releases.order_by()
+        .annotate(group_key=key, group_label=label)
+        .values("group_key", "group_label")
+        .annotate(
+            ap=Coalesce(Sum("ap_mines_found"), 0),
+            at=Coalesce(Sum("at_mines_found"), 0),
+            uxo=Coalesce(Sum("uxo_found"), 0),
+            other=Coalesce(Sum("other_items_found"), 0),
+        )
+        .order_by(F("group_key").asc(nulls_last=True), "group_label")
+    )
+    return [
+        ItemsGroup(
+            key=row["group_key"],
+            label=row["group_label"] or "Not recorded",
+            ap_mines=row["ap"],
+            at_mines=row["at"],
+            uxo=row["uxo"],
+            other=row["other"],
+        )
+        for row in rows
+    ]
+
+
+def casualties_by(incidents, group_by):
+    """People killed and injured for each year, group, sex, age band or area (1 query)."""
+    casualties = Casualty.objects.filter(incident__in=incidents)
+    if group_by in ("group", "sex", "age_band"):
+        choices = dict(Casualty._meta.get_field(group_by).choices)
+        key = label = F(group_by)
+    else:
+        choices = {}
+        key, label = _group_expressions(
+            group_by, date_field="incident__occurred_on", area_field="incident__admin_area"
+        )
+    rows = (
+        casualties.order_by()
+        .annotate(group_key=key, group_label=label)
+        .values("group_key", "group_label")
+        .annotate(
+            killed=Count("id", filter=Q(outcome=Casualty.Outcome.KILLED)),
+            injured=Count("id", filter=Q(outcome=Casualty.Outcome.INJURED)),
+        )
+        .order_by(F("group_key").asc(nulls_last=True), "group_label")
+    )
+    return [
+        CasualtyGroup(
+            key=row["group_key"],
+            label=choices.get(row["group_label"], row["group_label"]) or "Not recorded",
+            killed=row["killed"],
+            injured=row["injured"],
+        )
+        for row in rows
+    ]
+
+
+def _scalar(records, expression, output_field):
+    """One aggregate of `records` in the outer area, its units' records included, 0 if none.
+
+    Two correlated subqueries — the area's own records, its units' records — each an index
+    scan on the foreign key; one subquery with `area OR parent` scanned every record for
+    every area (9 s instead of 0.2 s for 78 units and 30,000 records).
+    """
+    aggregate = Func(expression, function="SUM" if output_field is not None else "COUNT")
+    field = output_field or IntegerField()
+    total = None
+    for condition in ({"admin_area": OuterRef("pk")}, {"admin_area__parent": OuterRef("pk")}):
+        rows = records.filter(**condition).order_by().annotate(value=aggregate).values("value")
+        part = Coalesce(Subquery(rows[:1], output_field=field), Value(0), output_field=field)
+        total = part if total is None else total + part
+    return total
+
+
+def area_figure_annotations(hazard_areas, land_releases, incidents):
+    """Expressions giving each area's figures from the records passed (for `annotate`).
+
+    Names are prefixed `figure_` (AdminArea has a `hazard_areas` relation already). Like
+    `hazard_totals`, the hazard figures count areas still to release (not `released`).
+    Each figure is one correlated subquery; an area counts the records of its units too.
+    """
+    method = LandRelease.Method
+    float_field = FloatField()
+    hazards = hazard_areas.exclude(status=HazardArea.Status.RELEASED)
+    releases = land_releases
+
+    def casualties_of_each(outcome):
+        """People with this outcome in the outer incident (summed over the area's)."""
+        rows = Casualty.objects.filter(incident=OuterRef("pk"), outcome=outcome).order_by()
+        count = rows.annotate(value=Func(F("id"), function="COUNT")).values("value")[:1]
+        return Subquery(count, output_field=IntegerField())
+
+    hazard_m2 = _scalar(hazards, F("area_m2"), float_field)
+    figures = {
+        "hazard_areas": _scalar(hazards, F("id"), None),
+        "hazard_km2": hazard_m2 / Value(1e6),
+        "share_pct": Case(
+            When(area_km2__gt=0, then=hazard_m2 / Value(1e4) / F("area_km2")),
+            default=Value(0.0),
+            output_field=float_field,
+        ),
+        "land_releases": _scalar(releases, F("id"), None),
+        **{
+            f"released_{name}_km2": _scalar(releases.filter(method=name), F("area_m2"), float_field)
+            / Value(1e6)
+            for name in (method.CANCELLED, method.REDUCED, method.CLEARED)
+        },
+        "incidents": _scalar(incidents, F("id"), None),
+        "killed": _scalar(incidents, casualties_of_each(Casualty.Outcome.KILLED), IntegerField()),
+        "injured": _scalar(incidents, casualties_of_each(Casualty.Outcome.INJURED), IntegerField()),
+    }
+    return {f"figure_{name}": expression for name, expression in figures.items()}
+
+
+def area_figures(areas, hazard_areas, land_releases, incidents):
+    """Figures for each of `areas` from the records passed (1 query)."""
+    rows = areas.annotate(**area_figure_annotations(hazard_areas, land_releases, incidents))
+    return [
+        AreaFigures(
+            code=area.code,
+            name=area.name_en,
+            level=area.level,
+            area_km2=area.area_km2 or 0.0,
+            hazard_areas=area.figure_hazard_areas,
+            hazard_km2=area.figure_hazard_km2,
+            share_pct=area.figure_share_pct,
+            land_releases=area.figure_land_releases,
+            released_cancelled_km2=area.figure_released_cancelled_km2,
+            released_reduced_km2=area.figure_released_reduced_km2,
+            released_cleared_km2=area.figure_released_cleared_km2,
+            incidents=area.figure_incidents,
+            killed=area.figure_killed,
+            injured=area.figure_injured,
+        )
+        for area in rows.defer("geometry")
+    ]
+
+
 # --- Recorded values beside stated figures (statements app) ----------------------------
 #
 # One function per metric the records can speak to. Each counts PUBLISHED records only in a
 # scope (an AdminArea: a country with its units, or one unit) up to an as-of date, and says
 # what it counted: the records' date range, how many, and how many are demo. The statements
 # app sets these beside claims; nothing here judges a claim.
-
-# Imported here rather than at the top so that this section merges apart from the rest.
-from django.db.models import Exists, OuterRef  # noqa: E402
-
-from contamination.models import Incident  # noqa: E402
 
 
 @dataclass(frozen=True)

@@ -129,29 +129,15 @@ def geometry(ewkt):
 
 
 def editors_group():
-    """The Editors group with the permissions migration 0002 gives it.
+    """The Editors group, made again if a flushing test (live server) removed it."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group
 
-    Made again if missing: a TransactionTestCase (browser tests) flushes the tables, and with
-    them the rows that data migrations wrote.
-    """
-    import importlib
+    from contamination.permissions import EDITORS_GROUP, sync_editors_group
 
-    from django.contrib.auth.models import Group, Permission
-
-    group, created = Group.objects.get_or_create(name="Editors")
-    if created:
-        migration = importlib.import_module("contamination.migrations.0002_editors_group")
-        codenames = [
-            f"{action}_{model}"
-            for model in migration.EDITED_MODELS
-            for action in ("add", "change", "view")
-        ] + ["view_adminarea"]
-        group.permissions.set(
-            Permission.objects.filter(
-                content_type__app_label="contamination", codename__in=codenames
-            )
-        )
-    return group
+    if not Group.objects.filter(name=EDITORS_GROUP).exists():
+        sync_editors_group(None, app_config=apps.get_app_config("contamination"), apps=apps)
+    return Group.objects.get(name=EDITORS_GROUP)
 
 
 def make_editor(**kwargs):

@@ -255,15 +255,17 @@ def count_columns():
     return tuple(columns)
 
 
-REFERENCE = Column(
-    "reference",
-    text(100),
-    "The record's stable id (operator or IMSMA id). Rows are matched on it: a second import "
-    "updates the record.",
-    aliases=("ref",),
-    required=True,
-    example="AGM-HA-0042",
-)
+def reference_column(example):
+    return Column(
+        "reference",
+        text(100),
+        "The record's stable id (operator or IMSMA id). Rows are matched on it: a second "
+        "import updates the record.",
+        aliases=("ref",),
+        required=True,
+        example=example,
+    )
+
 
 HAZARD_AREAS = RecordKind(
     key="hazard-areas",
@@ -274,7 +276,7 @@ HAZARD_AREAS = RecordKind(
     geometry_description="Polygon or MultiPolygon",
     fk_fields=("surveyed_by",),
     columns=(
-        REFERENCE,
+        reference_column("AGM-HA-0042"),
         Column("name", text(200), "Name used by the surveyors.", required=True,
                example="Field by the river"),
         Column("category", choice(HazardArea.Category), "sha or cha.", required=True,
@@ -312,7 +314,7 @@ LAND_RELEASES = RecordKind(
     geometry_description="Polygon or MultiPolygon",
     fk_fields=("organisation", "hazard_area"),
     columns=(
-        REFERENCE,
+        reference_column("AGM-LR-0107"),
         Column("method", choice(LandRelease.Method), "cancelled, reduced or cleared.",
                required=True, example="cleared"),
         Column("hazard_area", hazard_area, "Reference of the hazard area it released "
@@ -344,7 +346,7 @@ INCIDENTS = RecordKind(
     geometry_types=("Point",),
     geometry_description="Point",
     columns=(
-        REFERENCE,
+        reference_column("AGM-IN-0311"),
         Column("occurred_on", partial_date, "YYYY-MM-DD; YYYY-MM or YYYY when only the month "
                "or year is known (the precision follows).", aliases=("occurred_o", "date"),
                required=True, example="2022-05-14"),

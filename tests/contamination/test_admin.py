@@ -1,6 +1,11 @@
 """The editors' admin, used as a member of the Editors group (not a superuser)."""
 
+import csv
+import io
 import json
+import shutil
+import tempfile
+from pathlib import Path
 from unittest import mock
 
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -331,6 +336,16 @@ class HistoryTests(EditorTestCase):
 
 
 class BulkUploadTests(EditorTestCase):
+    def setUp(self):
+        super().setUp()
+        # Checked files wait in a folder of their own per test, removed afterwards.
+        folder = Path(tempfile.mkdtemp(prefix="upload-test-"))
+        self.addCleanup(shutil.rmtree, folder, ignore_errors=True)
+        patcher = mock.patch("contamination.admin.UPLOAD_DIRECTORY", folder)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+        self.upload_folder = folder
+
     def upload(self, content, name="areas.geojson", **fields):
         if isinstance(content, dict):
             content = json.dumps(content).encode()
@@ -356,6 +371,31 @@ class BulkUploadTests(EditorTestCase):
         self.assertContains(response, "geometry_precision")
         self.assertContains(response, "killed_civilian")
 
+    def test_the_csv_template_imports_as_it_is(self):
+        factories.make_organisation(name="ANAMA")
+        factories.make_source(url="https://example.org/report")
+        factories.make_hazard_area(reference="AGM-HA-0042")
+        for model, kind in [
+            ("hazardarea", "hazard-areas"),
+            ("landrelease", "land-releases"),
+            ("incident", "incidents"),
+        ]:
+            with self.subTest(kind):
+                template = self.client.get(reverse(f"admin:contamination_{model}_template"))
+                self.assertEqual(template["Content-Type"], "text/csv; charset=utf-8")
+                header, example = list(csv.reader(io.StringIO(template.content.decode())))
+                example[0] = "TEMPLATE-1"
+                out = io.StringIO()
+                csv.writer(out).writerows([header, example])
+                content = out.getvalue().encode()
+                response = self.client.post(
+                    reverse("admin:contamination_hazardarea_import"),
+                    {"kind": kind, "file": SimpleUploadedFile("template.csv", content)},
+                )
+                report = response.context["report"]
+                self.assertTrue(report.ok, report.lines())
+                self.assertEqual(report.created, ["TEMPLATE-1"])
+
     def test_a_dry_run_shows_the_report_then_confirm_imports_exactly_that(self):
         factories.make_hazard_area(reference="UP-1", name="A", publication_status="draft",
                                    category="sha", geometry=factories.multi(
@@ -374,6 +414,7 @@ class BulkUploadTests(EditorTestCase):
             reverse("admin:contamination_hazardarea_import"), {"token": token, "confirm": "1"}
         )
         self.assertRedirects(response, reverse("admin:contamination_hazardarea_changelist"))
+        self.assertEqual(list(self.upload_folder.iterdir()), [])  # the checked file is gone
         self.assertEqual(
             sorted(HazardArea.objects.values_list("reference", "publication_status")),
             [("UP-1", "draft"), ("UP-2", "draft"), ("UP-3", "draft")],

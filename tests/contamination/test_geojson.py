@@ -1,5 +1,6 @@
 import json
 
+from django.contrib.gis.geos import Point
 from django.test import TestCase
 
 from contamination.geojson import feature_collection
@@ -38,3 +39,16 @@ class FeatureCollectionTests(TestCase):
     def test_an_empty_queryset_gives_an_empty_collection(self):
         text = feature_collection(HazardArea.objects.none().drafts(), {"name": "name"})
         self.assertEqual(json.loads(text), {"type": "FeatureCollection", "features": []})
+
+    def test_a_tolerance_simplifies_geometry_for_small_scale_maps(self):
+        # A circle of radius 0.05° drawn with 128 vertices.
+        circle = Point(46.6, 40.2, srid=4326).buffer(0.05, quadsegs=32)
+        area = factories.make_hazard_area(geometry=factories.multi(circle))
+        queryset = HazardArea.objects.filter(pk=area.pk)
+
+        def vertices(**options):
+            geometry = json.loads(feature_collection(queryset, {}, **options))["features"][0]
+            return sum(len(ring) for part in geometry["geometry"]["coordinates"] for ring in part)
+
+        self.assertGreater(vertices(), 100)
+        self.assertLess(vertices(tolerance=0.01), 20)

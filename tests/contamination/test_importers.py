@@ -282,6 +282,25 @@ class RepeatAndAtomicityTests(ImportTestCase):
             [("injured",), ("killed",)],
         )
 
+    def test_sources_are_cited_by_url_and_never_removed_by_an_import(self):
+        first = factories.make_source(url="https://example.org/a")
+        second = factories.make_source(url="https://example.org/b")
+        polygon = square_geojson(46.5, 40, 0.01)
+        path = self.hazard_file(feature(polygon, reference="S-1", sources=first.url, **HAZARD))
+        self.run_import("hazard-areas", path)
+        area = HazardArea.objects.get(reference="S-1")
+        self.assertEqual(list(area.sources.all()), [first])
+        self.assertEqual(self.run_import("hazard-areas", path).unchanged, ["S-1"])
+        path = self.hazard_file(
+            feature(polygon, reference="S-1", sources=f"{second.url}", **HAZARD)
+        )
+        self.assertEqual(self.run_import("hazard-areas", path).updated, [("S-1", ["sources"])])
+        self.assertEqual(set(area.sources.all()), {first, second})
+        path = self.hazard_file(
+            feature(polygon, reference="S-1", sources="https://example.org/unknown", **HAZARD)
+        )
+        self.assertProblem(self.run_import("hazard-areas", path), 1, "no source with the URL")
+
     def test_a_second_import_of_incidents_with_casualties_changes_nothing(self):
         content = "reference,occurred_on,lon,lat,killed_civilian\nIN-9,2022-05-14,46.7,40.2,2\n"
         path = self.write("incidents.csv", content)

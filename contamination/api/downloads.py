@@ -1,0 +1,400 @@
+"""Bulk downloads: the published dataset (or any filtered part) as GeoJSON, CSV or GeoPackage.
+
+Layers are written by PostgreSQL (GeoJSON text, CSV via COPY), so a download costs what the
+database takes; the GeoPackage is converted from that GeoJSON by GDAL's `ogr2ogr`. Each
+download carries a README (what, which filters, which fields, the data version), the licence
+and a citation file — inside the zip, or as the `about` table inside the GeoPackage. Built
+files are kept on disk under their ETag (data version + query), so a second request for the
+same data costs a file read.
+"""
+
+import csv
+import io
+import json
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+
+from django.conf import settings
+from django.http import FileResponse, HttpResponseNotModified
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework.exceptions import APIException, NotFound
+
+from contamination import geojson, stats
+from contamination.api import filters
+from contamination.api import serializers as s
+from contamination.api.versioning import (
+    data_version,
+    etag_for,
+    not_modified,
+    stamp,
+    version_text,
+)
+from contamination.api.views import (
+    FORMAT_JSON,
+    AnonymousThrottle,
+    DownloadThrottle,
+    PublicAPIView,
+    csv_copy,
+    error_responses,
+    get_schema,
+    json_response,
+    not_modified_response,
+)
+from contamination.models import AdminArea, HazardArea
+
+EXTENSIONS = {
+    "geojson.zip": ("application/zip", "GeoJSON FeatureCollections, one file per layer"),
+    "csv.zip": ("application/zip", "CSV files, one per layer, geometry as WKT"),
+    "gpkg": ("application/geopackage+sqlite3", "one GeoPackage, one table per layer"),
+}
+
+RESOURCES = {
+    "hazard_areas": s.HAZARD_AREAS,
+    "land_releases": s.LAND_RELEASES,
+    "incidents": s.INCIDENTS,
+    "areas": s.AREAS,
+}
+
+# Files kept per process at most; the oldest go first.
+KEEP_FILES = 20
+
+
+class GdalError(APIException):
+    status_code = 503
+    default_detail = "The GeoPackage could not be built; try GeoJSON or CSV."
+
+
+def layer_querysets(filterset):
+    """The published rows of each requested layer, in a stable order."""
+    hazards, releases, incidents = filterset.record_querysets()
+    areas = AdminArea.objects.annotate(
+        **stats.area_figure_annotations(hazards, releases, incidents)
+    ).order_by("level", "code", "id")
+    everything = {
+        "hazard_areas": hazards.order_by("id"),
+        "land_releases": releases.order_by("id"),
+        "incidents": incidents.order_by("id"),
+        "areas": areas,
+    }
+    return {name: everything[name] for name in filterset.layers()}
+
+
+def layer_geojson(name, queryset):
+    resource = RESOURCES[name]
+    text, count = geojson.features(
+        queryset,
+        resource.properties(),
+        geometry_field=resource.geometry(),
+        precision=resource.precision,
+    )
+    return geojson.collection_text(text), count
+
+
+def layer_csv(name, queryset):
+    resource = RESOURCES[name]
+    return csv_copy(
+        queryset,
+        resource.csv_columns(),
+        resource.geometry(),
+        resource.precision,
+        points=resource.point_columns,
+    )
+
+
+def readme(request, version, counts, extension, has_demo):
+    """What the download holds, for people: data version, filters, fields, licence."""
+    filters_given = {
+        name: ",".join(values) for name, values in sorted(request.GET.lists()) if name != "format"
+    }
+    lines = [
+        "Mine Atlas — bulk download",
+        "=" * 26,
+        "",
+        f"Data version: {version_text(version)} (time of the last published change).",
+        f"Downloaded from: {request.build_absolute_uri()}",
+        f"Format: {EXTENSIONS[extension][1]}.",
+        "Filters: "
+        + (", ".join(f"{key}={value}" for key, value in filters_given.items()) or "none"),
+        "",
+        "Only published records are included: drafts never, retracted records never (the",
+        "changes feed /api/v1/changes/ lists retractions). Coordinates are WGS 84",
+        "longitude/latitude (EPSG:4326). Areas are geodesic, on the WGS 84 ellipsoid.",
+        "Incident locations are generalised to their stated precision.",
+        "",
+        "Layers:",
+    ]
+    for name, count in counts.items():
+        lines.append(f"- {name}: {count} features")
+    if has_demo:
+        lines += [
+            "",
+            "NOTE: this database contains generated DEMO records (is_demo = true). They are",
+            "not real records and must not be cited as evidence.",
+        ]
+    for name in counts:
+        lines += ["", f"Fields of {name}:"]
+        for column in RESOURCES[name].columns:
+            lines.append(f"- {column.name}: {column.schema.get('description', '')}")
+        lines.append("- geometry: " + RESOURCES[name].geometry_type + " (WKT column `wkt` in CSV)")
+    lines += [
+        "",
+        f"Licence: {settings.API_DATA_LICENCE} ({settings.API_DATA_LICENCE_URL}); see LICENSE.txt.",
+        "Boundaries: Natural Earth (public domain).",
+        "",
+        "Cite as:",
+        citation_text(request, version),
+        "",
+        "API documentation: " + request.build_absolute_uri(reverse("api:index")),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def has_demo(layers):
+    """Whether any record in the download is generated demo data."""
+    return any(
+        queryset.filter(is_demo=True).exists()
+        for name, queryset in layers.items()
+        if name != "areas"
+    )
+
+
+def citation_text(request, version):
+    site = request.build_absolute_uri("/")
+    return f"{settings.API_CITATION}. Data version {version_text(version)}. {site}"
+
+
+def licence_text():
+    return (
+        f"The Mine Atlas data are published under {settings.API_DATA_LICENCE}:\n"
+        f"{settings.API_DATA_LICENCE_URL}\n\n"
+        "Attribute them to Mine Atlas and the sources each record cites (`sources` ids; see\n"
+        "/api/v1/sources/). Administrative boundaries: Made with Natural Earth (public domain).\n"
+    )
+
+
+def citation_cff(request, version):
+    moment = version_text(version)
+    return (
+        "cff-version: 1.2.0\n"
+        'message: "If you use these data, please cite them as below."\n'
+        "type: dataset\n"
+        f"title: {json.dumps(settings.API_CITATION)}\n"
+        "authors:\n"
+        '  - name: "Mine Atlas"\n'
+        f"version: {json.dumps(moment)}\n"
+        f"date-released: {moment[:10]}\n"
+        f"url: {json.dumps(request.build_absolute_uri('/'))}\n"
+        f"license-url: {json.dumps(settings.API_DATA_LICENCE_URL)}\n"
+    )
+
+
+def build_zip(request, version, layers, extension):
+    buffer = io.BytesIO()
+    counts = {}
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, queryset in layers.items():
+            if extension == "geojson.zip":
+                text, counts[name] = layer_geojson(name, queryset)
+                archive.writestr(f"{name}.geojson", text)
+            else:
+                content = layer_csv(name, queryset)
+                counts[name] = queryset.count()
+                archive.writestr(f"{name}.csv", content)
+        archive.writestr(
+            "README.txt", readme(request, version, counts, extension, has_demo(layers))
+        )
+        archive.writestr("LICENSE.txt", licence_text())
+        archive.writestr("CITATION.cff", citation_cff(request, version))
+    return buffer.getvalue()
+
+
+def build_geopackage(request, version, layers, target):
+    """Write each layer's database-built GeoJSON, then convert it with ogr2ogr."""
+    counts = {}
+    with tempfile.TemporaryDirectory(prefix="mineatlas-gpkg-") as folder:
+        folder = Path(folder)
+        output = folder / "mine-atlas.gpkg"
+        for name, queryset in layers.items():
+            text, counts[name] = layer_geojson(name, queryset)
+            source = folder / f"{name}.geojson"
+            source.write_text(text, encoding="utf-8")
+            geometry_type = RESOURCES[name].geometry_type.upper()
+            _ogr2ogr(
+                output,
+                source,
+                name,
+                "-nlt",
+                geometry_type,
+                "-lco",
+                f"DESCRIPTION=Mine Atlas {name}, data version {version_text(version)}, "
+                f"{settings.API_DATA_LICENCE}",
+            )
+        about = folder / "about.csv"
+        with about.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["section", "text"])
+            writer.writerow(["readme", readme(request, version, counts, "gpkg", has_demo(layers))])
+            writer.writerow(["licence", licence_text()])
+            writer.writerow(["citation", citation_cff(request, version)])
+        _ogr2ogr(output, about, "about")
+        Path(target).write_bytes(output.read_bytes())
+
+
+def _ogr2ogr(output, source, layer, *options):
+    command = ["ogr2ogr", "-f", "GPKG"]
+    if output.exists():
+        command.append("-update")
+    command += [str(output), str(source), "-nln", layer, *options]
+    try:
+        subprocess.run(command, check=True, capture_output=True, timeout=600)
+    except (OSError, subprocess.SubprocessError) as error:
+        raise GdalError() from error
+
+
+def cache_dir():
+    folder = Path(settings.API_DOWNLOAD_CACHE_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def prune(folder):
+    files = sorted(folder.glob("*.download"), key=lambda path: path.stat().st_mtime)
+    for old in files[:-KEEP_FILES]:
+        old.unlink(missing_ok=True)
+
+
+FILTER_NOTE = (
+    "Takes the statistics' filters (dates, area, bbox, category, status, hazard_type, method, "
+    "organisation), plus `updated_since` and `layer`."
+)
+
+
+@get_schema(
+    operation_id="downloads_file",
+    tags=["downloads"],
+    description="The published dataset, or the part the filters select, as one file: "
+    "`mine-atlas.geojson.zip`, `mine-atlas.csv.zip` or `mine-atlas.gpkg`. Each holds a "
+    "README, the licence and a citation (in the GeoPackage: the `about` table). " + FILTER_NOTE,
+    parameters=[
+        OpenApiParameter(
+            "extension",
+            str,
+            OpenApiParameter.PATH,
+            enum=list(EXTENSIONS),
+            description="`geojson.zip`, `csv.zip` or `gpkg`.",
+        ),
+        OpenApiParameter("format", str, enum=["file"], description="Only `file`."),
+    ],
+    responses={
+        (200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY),
+        (200, "application/geopackage+sqlite3"): OpenApiResponse(OpenApiTypes.BINARY),
+        **not_modified_response(),
+        **error_responses(),
+        (404, "application/json"): OpenApiResponse(s.DETAIL_SCHEMA, description="No such file."),
+    },
+)
+class Download(PublicAPIView):
+    filterset_class = filters.DownloadFilter
+    throttle_classes = [AnonymousThrottle, DownloadThrottle]
+    formats = ("file",)
+    paginated = False
+
+    def get_queryset(self):
+        return HazardArea.objects.none()
+
+    def get(self, request, extension):
+        self.check_query(request)
+        if extension not in EXTENSIONS:
+            raise NotFound(
+                "Available: mine-atlas.geojson.zip, mine-atlas.csv.zip, mine-atlas.gpkg."
+            )
+        filterset = self.filterset(self.get_queryset())
+        version = data_version()
+        etag = etag_for(version, request, extension)
+        if not_modified(request, etag, version):
+            return stamp(HttpResponseNotModified(), etag, version)
+        folder = cache_dir()
+        path = folder / f"{etag}.download"
+        if not path.exists():
+            layers = layer_querysets(filterset)
+            partial = folder / f"{etag}.partial"
+            if extension == "gpkg":
+                build_geopackage(request, version, layers, partial)
+            else:
+                partial.write_bytes(build_zip(request, version, layers, extension))
+            partial.replace(path)  # atomic: a concurrent reader never sees half a file
+            prune(folder)
+        stamp_text = version_text(version).replace(":", "").replace("-", "")[:15]
+        response = FileResponse(
+            path.open("rb"),
+            as_attachment=True,
+            filename=f"mine-atlas-{stamp_text}.{extension}",
+            content_type=EXTENSIONS[extension][0],
+        )
+        return stamp(response, etag, version)
+
+
+@get_schema(
+    operation_id="downloads_index",
+    tags=["downloads"],
+    description="What can be downloaded, the data version, the licence and the citation.",
+    parameters=[FORMAT_JSON],
+    responses={
+        (200, "application/json"): OpenApiResponse(
+            {
+                "type": "object",
+                "properties": {
+                    "data_version": {"type": "string", "format": "date-time", "nullable": True},
+                    "licence": {"type": "string"},
+                    "licence_url": {"type": "string", "format": "uri"},
+                    "citation": {"type": "string"},
+                    "files": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "format": {"type": "string"},
+                                "description": {"type": "string"},
+                                "url": {"type": "string", "format": "uri"},
+                            },
+                            "required": ["format", "description", "url"],
+                        },
+                    },
+                    "filters": {"type": "string", "description": FILTER_NOTE},
+                },
+                "required": ["data_version", "licence", "licence_url", "citation", "files"],
+            }
+        ),
+        **error_responses(),
+    },
+)
+class DownloadIndex(PublicAPIView):
+    paginated = False
+
+    def get(self, request):
+        self.check_query(request)
+        version = data_version()
+        files = [
+            {
+                "format": extension,
+                "description": description,
+                "url": request.build_absolute_uri(
+                    reverse("api:download", kwargs={"extension": extension})
+                ),
+            }
+            for extension, (_, description) in EXTENSIONS.items()
+        ]
+        return json_response(
+            {
+                "data_version": version and version_text(version),
+                "licence": settings.API_DATA_LICENCE,
+                "licence_url": settings.API_DATA_LICENCE_URL,
+                "citation": citation_text(request, version),
+                "files": files,
+                "filters": FILTER_NOTE,
+            }
+        )

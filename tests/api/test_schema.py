@@ -1,0 +1,106 @@
+"""The OpenAPI schema: valid, complete, and true to what the API answers (schemathesis)."""
+
+import tempfile
+
+import schemathesis
+from django.core import signals
+from django.core.cache import cache
+from django.core.management import call_command
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections, transaction
+from django.test import SimpleTestCase, override_settings
+from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests.api.dataset import APITestCase
+
+# Generated requests per operation: enough to reach every parameter, small enough that the
+# whole run stays well inside `make test`'s budget (~30 operations).
+EXAMPLES_PER_OPERATION = 12
+
+
+# Everything schemathesis can check except `positive_data_acceptance`: the schema cannot say
+# that an area code must exist or that `end` must not come before `start`, and such requests
+# rightly get a 400.
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+
+
+class SchemaValidationTests(SimpleTestCase):
+    def setUp(self):
+        cache.clear()  # the schema view is rate-limited too
+
+    def test_the_schema_validates_without_a_single_warning(self):
+        with tempfile.NamedTemporaryFile(suffix=".yaml") as output:
+            call_command("spectacular", "--validate", "--fail-on-warn", "--file", output.name)
+
+    def test_every_parameter_and_operation_is_described(self):
+        schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
+        for result in schema.get_all_operations():
+            operation = result.ok()
+            definition = operation.definition.raw
+            with self.subTest(operation=operation.label):
+                self.assertTrue(definition.get("description"), "operation without description")
+                for parameter in definition.get("parameters", []):
+                    self.assertTrue(parameter.get("description"), parameter["name"])
+
+
+@override_settings(
+    API_RATE_LIMIT="1000000/minute",
+    API_DOWNLOAD_RATE_LIMIT="1000000/minute",
+    API_DOWNLOAD_CACHE_DIR=tempfile.mkdtemp(prefix="mineatlas-test-downloads-"),
+)
+class SchemathesisTests(APITestCase):
+    """Generated requests for every operation: no 5xx, and every answer matches the schema
+    (status code, content type, headers, body)."""
+
+    def setUp(self):
+        super().setUp()
+        # The WSGI handler closes the database connection after each request, as a server
+        # should; in a test that would close the test's transaction (Django's own test client
+        # disconnects this handler the same way).
+        signals.request_started.disconnect(close_old_connections)
+        signals.request_finished.disconnect(close_old_connections)
+        self.addCleanup(signals.request_started.connect, close_old_connections)
+        self.addCleanup(signals.request_finished.connect, close_old_connections)
+
+    def test_generated_requests_get_answers_that_match_the_schema(self):
+        schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
+        for result in schema.get_all_operations():
+            operation = result.ok()
+            with self.subTest(operation=operation.label):
+                self.exercise(operation)
+
+    def exercise(self, operation):
+        @settings(
+            max_examples=EXAMPLES_PER_OPERATION,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=operation.as_strategy())
+        def check(case):
+            # A savepoint per request: one database error must not abort the transaction
+            # for every request after it (and hide which request caused it).
+            savepoint = transaction.savepoint()
+            try:
+                # The WSGI transport asks for gzip but does not decompress (an HTTP client
+                # would): ask for the plain body; test_http covers the compressed one.
+                case.call_and_validate(headers={"Accept-Encoding": "identity"}, checks=CHECKS)
+            finally:
+                transaction.savepoint_rollback(savepoint)
+
+        check()
