@@ -3,7 +3,11 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from contamination.models import Organisation, Source
+from contamination.api.serializers import (
+    CoverageSerializer,
+    OrganisationSerializer,
+    SourceSerializer,
+)
 from statements import bridge
 from statements.models import Claim, DatePrecision, Metric, Person, Statement, StatementSource
 
@@ -52,27 +56,6 @@ class PersonSerializer(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(person.get_absolute_url())
 
 
-class OrganisationSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Organisation
-        fields = ["name", "acronym", "kind", "country", "website"]
-
-
-class SourceSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Source
-        fields = [
-            "publisher",
-            "title",
-            "url",
-            "published_on",
-            "archived_url",
-            "language",
-            "is_reprint",
-            "note",
-        ]
-
-
 class CitationSerializer(serializers.ModelSerializer):
     source = SourceSerializer()
 
@@ -84,7 +67,10 @@ class CitationSerializer(serializers.ModelSerializer):
 class ClaimSerializer(serializers.ModelSerializer):
     metric = serializers.SlugRelatedField(slug_field="code", read_only=True)
     scope = serializers.SlugRelatedField(
-        slug_field="code", read_only=True, help_text="Code of the area the figure is about."
+        slug_field="code",
+        read_only=True,
+        allow_null=True,
+        help_text="Code of the area the figure is about.",
     )
     value = serializers.FloatField(help_text="The number stated (the lower end of a range).")
     value_max = serializers.FloatField(allow_null=True, help_text="Upper end of a range.")
@@ -118,7 +104,7 @@ class ClaimListSerializer(ClaimSerializer):
 
     statement = serializers.SlugRelatedField(slug_field="reference", read_only=True)
     speaker = serializers.CharField(source="statement.speaker_name", read_only=True)
-    statement_date = serializers.DateField(source="statement.date", read_only=True)
+    statement_date = serializers.DateField(source="statement.date", read_only=True, allow_null=True)
     side = serializers.CharField(source="statement.side", read_only=True)
 
     class Meta(ClaimSerializer.Meta):
@@ -132,13 +118,6 @@ class ClaimListSerializer(ClaimSerializer):
         ]
 
 
-class CoverageSerializer(serializers.Serializer):
-    records = serializers.IntegerField(help_text="Published records counted.")
-    first_on = serializers.DateField(allow_null=True, help_text="Date of the earliest one.")
-    last_on = serializers.DateField(allow_null=True, help_text="Date of the latest one.")
-    demo_records = serializers.IntegerField(help_text="How many of them are demo data.")
-
-
 class RecordsSerializer(serializers.Serializer):
     """What the published records show for the claim's area and dates (never a verdict)."""
 
@@ -148,7 +127,9 @@ class RecordsSerializer(serializers.Serializer):
     unit = serializers.CharField()
     as_of = serializers.DateField(allow_null=True)
     since = serializers.DateField(allow_null=True)
-    breakdown = serializers.DictField(child=serializers.FloatField(), help_text="Parts.")
+    breakdown = serializers.DictField(
+        child=serializers.FloatField(allow_null=True), help_text="Parts of the value."
+    )
     coverage = CoverageSerializer(allow_null=True)
 
 
