@@ -77,7 +77,9 @@ class StatementFilterForm(forms.Form):
     side = forms.CharField(label="Side", required=False, max_length=3, validators=[side_validator])
     metric = forms.ModelChoiceField(
         label="Figure about",
-        queryset=Metric.objects.all(),
+        queryset=Metric.objects.filter(claims__statement__publication_status="published")
+        .distinct()
+        .order_by("label"),
         to_field_name="code",
         required=False,
         empty_label="Any metric",
