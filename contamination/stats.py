@@ -176,6 +176,138 @@ def casualty_totals(incidents):
     return CasualtyTotals(incidents=incidents.count(), **row)
 
 
+# --- Series for the public site's charts (site) ------------------------------------------
+# Cross-tabulations the charts need beyond `release_by` / `items_found_by` / `casualties_by`
+# (below): one row per year or sex, oldest first.
+
+
+@dataclass(frozen=True)
+class CasualtyYear:
+    year: int
+    civilian: int
+    deminer: int
+    military: int
+    unknown: int
+    killed: int
+    injured: int
+
+    @property
+    def total(self):
+        return self.killed + self.injured
+
+
+@dataclass(frozen=True)
+class CasualtyBreakdown:
+    """Casualties of one sex, counted by age band."""
+
+    sex: str
+    sex_label: str
+    child: int
+    adult: int
+    unknown: int
+
+    @property
+    def total(self):
+        return self.child + self.adult + self.unknown
+
+
+@dataclass(frozen=True)
+class HazardRemainingYear:
+    """Recorded hazard area at the end of a year, before and after land released so far."""
+
+    year: int
+    identified_km2: float
+    released_km2: float
+
+    @property
+    def remaining_km2(self):
+        return max(self.identified_km2 - self.released_km2, 0.0)
+
+
+def casualties_by_year(incidents):
+    """Casualties per year of the incident, by group and by outcome (1 query)."""
+    group = Casualty.Group
+    rows = (
+        Casualty.objects.filter(incident__in=incidents)
+        .annotate(year=ExtractYear("incident__occurred_on"))
+        .values("year")
+        .order_by("year")
+        .annotate(
+            civilian=Count("id", filter=Q(group=group.CIVILIAN)),
+            deminer=Count("id", filter=Q(group=group.DEMINER)),
+            military=Count("id", filter=Q(group=group.MILITARY)),
+            unknown=Count("id", filter=Q(group=group.UNKNOWN)),
+            killed=Count("id", filter=Q(outcome=Casualty.Outcome.KILLED)),
+            injured=Count("id", filter=Q(outcome=Casualty.Outcome.INJURED)),
+        )
+    )
+    return [CasualtyYear(**row) for row in rows]
+
+
+def casualties_by_sex_and_age(incidents):
+    """Casualties by sex, each split by age band; every sex listed, even at zero (1 query)."""
+    band = Casualty.AgeBand
+    rows = {
+        row["sex"]: row
+        for row in Casualty.objects.filter(incident__in=incidents)
+        .values("sex")
+        .order_by("sex")
+        .annotate(
+            child=Count("id", filter=Q(age_band=band.CHILD)),
+            adult=Count("id", filter=Q(age_band=band.ADULT)),
+            unknown=Count("id", filter=Q(age_band=band.UNKNOWN)),
+        )
+    }
+    return [
+        CasualtyBreakdown(
+            sex=sex.value,
+            sex_label=sex.label,
+            child=rows.get(sex.value, {}).get("child", 0),
+            adult=rows.get(sex.value, {}).get("adult", 0),
+            unknown=rows.get(sex.value, {}).get("unknown", 0),
+        )
+        for sex in Casualty.Sex
+    ]
+
+
+def hazard_remaining_by_year(hazard_areas, land_releases):
+    """Recorded hazard area identified by the end of each year, and land released by then (2
+    queries).
+
+    Remaining = identified so far - released so far: a hazard area counts from the year it was
+    identified, released land from the year its release was completed.
+    """
+    identified = dict(
+        hazard_areas.filter(identified_on__isnull=False)
+        .annotate(year=ExtractYear("identified_on"))
+        .values("year")
+        .order_by("year")
+        .annotate(m2=Sum("area_m2"))
+        .values_list("year", "m2")
+    )
+    released = dict(
+        land_releases.filter(completed_on__isnull=False)
+        .annotate(year=ExtractYear("completed_on"))
+        .values("year")
+        .order_by("year")
+        .annotate(m2=Sum("area_m2"))
+        .values_list("year", "m2")
+    )
+    years = sorted(set(identified) | set(released))
+    if not years:
+        return []
+    rows, identified_m2, released_m2 = [], 0.0, 0.0
+    for year in range(years[0], years[-1] + 1):
+        identified_m2 += identified.get(year) or 0.0
+        released_m2 += released.get(year) or 0.0
+        rows.append(
+            HazardRemainingYear(
+                year=year, identified_km2=_km2(identified_m2), released_km2=_km2(released_m2)
+            )
+        )
+    return rows
+
+
 def coverage(records, date_field):
     """How many records, over which dates, and how many are demo (1 query)."""
     row = records.aggregate(

@@ -6,4 +6,17 @@ app_name = "contamination"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("map/", views.map_explorer, name="map"),
+    path("areas/", views.area_list, name="area-list"),
+    path("areas/<str:code>/", views.area_detail, name="area-detail"),
+    path("hazard-areas/<int:pk>/", views.hazard_area_detail, name="hazard-area-detail"),
+    path("land-releases/<int:pk>/", views.land_release_detail, name="land-release-detail"),
+    path("incidents/<int:pk>/", views.incident_detail, name="incident-detail"),
+    path("statistics/", views.statistics, name="statistics"),
+    path("statistics/<slug:name>.csv", views.chart_csv, name="chart-csv"),
+    path("methodology/", views.methodology, name="methodology"),
+    path("data/", views.data_page, name="data"),
+    path("changelog/", views.changelog, name="changelog"),
+    path("embed/map/", views.embed_map, name="embed-map"),
+    path("embed/chart/<slug:name>/", views.embed_chart, name="embed-chart"),
 ]

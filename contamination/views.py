@@ -1,13 +1,553 @@
-from django.shortcuts import render
+"""The public site: server-rendered pages for journalists and everyone else.
 
-from contamination import stats
-from contamination.models import HazardArea, Incident, LandRelease
+Every view starts from `.published()`. Figures come from `stats.py` and are cached under the
+data version (the time of the last public change, shared with the API), so publishing,
+correcting or retracting anything makes every page compute its figures afresh.
+Map layers are not rendered here: the pages' JavaScript reads them from the API
+(`/api/v1/...`), so the map and the API always show the same records.
+"""
+
+import csv
+import datetime
+import json
+
+from django.conf import settings
+from django.contrib.gis.db.models.functions import AsGeoJSON
+from django.core.cache import cache
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.clickjacking import xframe_options_exempt
+
+from contamination import charts, history, stats
+from contamination.api import versioning
+from contamination.models import (
+    AdminArea,
+    Casualty,
+    HazardArea,
+    HazardAreaSource,
+    Incident,
+    IncidentSource,
+    LandRelease,
+    LandReleaseSource,
+    Organisation,
+    Source,
+)
+from contamination.querysets import PublicationStatus
+
+CACHE_SECONDS = 60 * 60
+
+
+def data_version():
+    """The API's data version (time of the last public change), as text (1 query).
+
+    Pages and API share it: the citation on the Data page names the same version as the
+    API's downloads, and page caches are keyed on it, so publishing, correcting, retracting
+    or deleting a record (or editing a source, organisation or boundary) refreshes them.
+    """
+    return versioning.version_text(versioning.data_version())
+
+
+# --- Shared helpers --------------------------------------------------------------------------
+
+
+class BadFilter(ValueError):
+    """A filter value in the query string that the page cannot use."""
+
+
+def cached(version, key, compute):
+    """Return compute(), cached for this data version (a new version is a fresh key)."""
+    return cache.get_or_set(f"site:{version}:{key}", compute, CACHE_SECONDS)
+
+
+def published_records(area=None):
+    records = charts.Records(
+        hazard_areas=HazardArea.objects.published(),
+        land_releases=LandRelease.objects.published(),
+        incidents=Incident.objects.published(),
+    )
+    if area is None:
+        return records
+    return charts.Records(
+        hazard_areas=records.hazard_areas.in_area(area),
+        land_releases=records.land_releases.in_area(area),
+        incidents=records.incidents.in_area(area),
+    )
+
+
+def summary_for(records):
+    return stats.summary(records.hazard_areas, records.land_releases, records.incidents)
+
+
+def parse_area(request):
+    """The AdminArea named by ?area=CODE, or None (1 query when given)."""
+    code = request.GET.get("area", "").strip()
+    if not code:
+        return None
+    area = AdminArea.objects.with_code(code).first()
+    if area is None:
+        raise BadFilter(f"No area has the code {code!r}. Area codes look like AZ-AGM.")
+    return area
+
+
+def parse_date(request, name):
+    value = request.GET.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise BadFilter(f"{name} must be a date written YYYY-MM-DD, not {value!r}.") from None
+
+
+def bad_request(request, message):
+    response = render(request, "contamination/bad_request.html", {"message": message}, status=400)
+    return response
+
+
+def map_config(request, **extra):
+    """Settings the map script needs, passed to it as JSON (see static/js/map.js)."""
+    config = {
+        "tileUrl": settings.MAP_TILE_URL,
+        "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
+        "center": list(settings.LEAFLET_CONFIG["DEFAULT_CENTER"]),
+        "zoom": settings.LEAFLET_CONFIG["DEFAULT_ZOOM"],
+        "api": {
+            "areas": "/api/v1/areas/",
+            "hazardAreas": "/api/v1/hazard-areas/",
+            "landReleases": "/api/v1/land-releases/",
+            "incidents": "/api/v1/incidents/",
+            "incidentClusters": "/api/v1/incidents/clusters/",
+        },
+        "labels": {
+            "category": dict(HazardArea.Category.choices),
+            "method": dict(LandRelease.Method.choices),
+            "hazard_type": dict(HazardArea.HazardType.choices),
+        },
+        "recordUrls": {
+            "hazardAreas": "/hazard-areas/{id}/",
+            "landReleases": "/land-releases/{id}/",
+            "incidents": "/incidents/{id}/",
+            "areas": "/areas/{code}/",
+        },
+        "embedUrl": reverse("contamination:embed-map"),
+        "pageUrl": reverse("contamination:map"),
+    }
+    config.update(extra)
+    return config
+
+
+def date_range(version):
+    """The first and last dates any published record carries (for the time slider, 1 query)."""
+
+    def compute():
+        records = published_records()
+        ranges = [
+            stats.coverage(records.hazard_areas, "identified_on"),
+            stats.coverage(records.land_releases, "completed_on"),
+            stats.coverage(records.incidents, "occurred_on"),
+        ]
+        firsts = [r.first_on for r in ranges if r.first_on]
+        lasts = [r.last_on for r in ranges if r.last_on]
+        return (
+            min(firsts).isoformat() if firsts else None,
+            max(lasts).isoformat() if lasts else None,
+        )
+
+    return cached(version, "date-range", compute)
+
+
+def has_demo(version):
+    def compute():
+        records = published_records()
+        return (
+            records.hazard_areas.demo().exists()
+            or records.land_releases.demo().exists()
+            or records.incidents.demo().exists()
+        )
+
+    return cached(version, "has-demo", compute)
+
+
+# --- Pages -----------------------------------------------------------------------------------
 
 
 def home(request):
-    summary = stats.summary(
-        HazardArea.objects.published(),
-        LandRelease.objects.published(),
-        Incident.objects.published(),
+    version = data_version()
+    summary = cached(version, "summary", lambda: summary_for(published_records()))
+    changes = cached(version, "latest-changes", lambda: history.latest_changes(limit=6))
+    return render(
+        request,
+        "contamination/home.html",
+        {
+            "summary": summary,
+            "changes": changes,
+            "map_config": map_config(request, teaser=True),
+        },
     )
-    return render(request, "contamination/home.html", {"summary": summary})
+
+
+def map_explorer(request):
+    version = data_version()
+    first_on, last_on = date_range(version)
+    options = cached(version, "map-options", map_filter_options)
+    return render(
+        request,
+        "contamination/map.html",
+        {
+            "options": options,
+            "has_demo": has_demo(version),
+            "map_config": map_config(request, firstOn=first_on, lastOn=last_on),
+            "first_on": first_on,
+            "last_on": last_on,
+        },
+    )
+
+
+def map_filter_options():
+    """Choices of the map's filters: units and organisations that have published records."""
+    published = PublicationStatus.PUBLISHED
+    organisations = Organisation.objects.filter(
+        Exists(
+            LandRelease.objects.filter(organisation=OuterRef("pk"), publication_status=published)
+        )
+        | Exists(
+            HazardArea.objects.filter(surveyed_by=OuterRef("pk"), publication_status=published)
+        )
+    )
+    return {
+        "areas": list(AdminArea.objects.units().values("code", "name_en")),
+        "organisations": list(organisations.values("id", "name", "acronym")),
+        "categories": HazardArea.Category.choices,
+        "hazard_types": HazardArea.HazardType.choices,
+        "methods": LandRelease.Method.choices,
+    }
+
+
+def area_list(request):
+    version = data_version()
+    rows = cached(version, "area-table", area_table)
+    return render(
+        request,
+        "contamination/area_list.html",
+        {
+            "rows": [row for row in rows if row.hazard_areas or row.land_releases or row.incidents],
+            "empty": sorted(
+                (
+                    row
+                    for row in rows
+                    if not (row.hazard_areas or row.land_releases or row.incidents)
+                ),
+                key=lambda row: row.name,
+            ),
+            "has_demo": has_demo(version),
+        },
+    )
+
+
+def area_table():
+    """Every first-level unit with its published figures, as the API's areas give them (1 query)."""
+    records = published_records()
+    figures = stats.area_figures(
+        AdminArea.objects.units(),
+        records.hazard_areas,
+        records.land_releases,
+        records.incidents,
+    )
+    return sorted(figures, key=lambda row: (-row.hazard_km2, row.name))
+
+
+def area_detail(request, code):
+    area = get_object_or_404(AdminArea.objects.select_related("parent"), code__iexact=code)
+    version = data_version()
+    records = published_records(area)
+    summary = cached(version, f"summary:{area.code}", lambda: summary_for(records))
+    area_charts = cached(
+        version,
+        f"area-charts:{area.code}",
+        lambda: [
+            charts.build(name, records, area)
+            for name in ("land-released", "casualties-by-group", "hazard-remaining")
+        ],
+    )
+    hazard_areas = list(
+        records.hazard_areas.only(
+            "id", "reference", "name", "category", "status", "area_m2", "identified_on", "is_demo"
+        )[:20]
+    )
+    land_releases = list(
+        records.land_releases.only(
+            "id", "reference", "method", "area_m2", "completed_on", "is_demo"
+        )[:20]
+    )
+    incidents = list(
+        records.incidents.only("id", "reference", "occurred_on", "device_type", "is_demo").annotate(
+            casualty_count=Count("casualties")
+        )[:20]
+    )
+    sources = cached(version, f"area-sources:{area.code}", lambda: area_sources(records))
+    share_pct = 100 * summary.hazards.total_km2 / area.area_km2 if area.area_km2 else None
+    return render(
+        request,
+        "contamination/area_detail.html",
+        {
+            "area": area,
+            "summary": summary,
+            "share_pct": share_pct,
+            "charts": area_charts,
+            "hazard_areas": hazard_areas,
+            "land_releases": land_releases,
+            "incidents": incidents,
+            "sources": sources,
+            "map_config": map_config(request, area=area.code, fixed=True),
+        },
+    )
+
+
+def area_sources(records):
+    """The sources cited by the records counted on an area page, most cited first (1 query).
+
+    One correlated count per citation table: joining the three tables at once would multiply
+    their rows (a demo source cited by every record gives millions).
+    """
+
+    def citations(model, field, records_queryset):
+        rows = (
+            model.objects.filter(source=OuterRef("pk"), **{f"{field}__in": records_queryset})
+            .order_by()
+            .annotate(n=Func(F("id"), function="COUNT"))
+            .values("n")
+        )
+        return Coalesce(Subquery(rows[:1], output_field=IntegerField()), 0)
+
+    return list(
+        Source.objects.annotate(
+            cited=citations(HazardAreaSource, "hazard_area", records.hazard_areas)
+            + citations(LandReleaseSource, "land_release", records.land_releases)
+            + citations(IncidentSource, "incident", records.incidents)
+        )
+        .filter(cited__gt=0)
+        .order_by("-cited", "publisher", "id")[:20]
+    )
+
+
+# --- Record pages ----------------------------------------------------------------------------
+
+
+def public_record(queryset, pk):
+    """A published or retracted record; drafts (and unknown ids) are 404 (1 query)."""
+    return get_object_or_404(
+        queryset.exclude(publication_status=PublicationStatus.DRAFT).annotate(
+            geojson=AsGeoJSON("location" if queryset.model is Incident else "geometry", precision=5)
+        ),
+        pk=pk,
+    )
+
+
+def record_page(request, record, template, citations, **context):
+    context.update(
+        {
+            "record": record,
+            "citations": citations,
+            "changes": history.record_history(record),
+            "map_config": map_config(request, record=json.loads(record.geojson), fixed=True),
+        }
+    )
+    return render(request, template, context)
+
+
+def hazard_area_detail(request, pk):
+    record = public_record(HazardArea.objects.select_related("admin_area", "surveyed_by"), pk)
+    citations = HazardAreaSource.objects.filter(hazard_area=record).select_related("source")
+    releases = record.releases.published().only(
+        "id", "reference", "method", "area_m2", "hazard_area_id"
+    )
+    hazard_labels = dict(HazardArea.HazardType.choices)
+    land_labels = dict(HazardArea.LandUse.choices)
+    return record_page(
+        request,
+        record,
+        "contamination/hazardarea_detail.html",
+        citations,
+        releases=releases,
+        hazard_types=[hazard_labels.get(value, value) for value in record.hazard_types],
+        blocked_land_use=[land_labels.get(value, value) for value in record.blocked_land_use],
+    )
+
+
+def land_release_detail(request, pk):
+    record = public_record(
+        LandRelease.objects.select_related("admin_area", "organisation", "hazard_area"), pk
+    )
+    citations = LandReleaseSource.objects.filter(land_release=record).select_related("source")
+    # The released hazard area is linked only while it is public.
+    hazard_area = record.hazard_area
+    if hazard_area is not None and hazard_area.publication_status == PublicationStatus.DRAFT:
+        hazard_area = None
+    return record_page(
+        request,
+        record,
+        "contamination/landrelease_detail.html",
+        citations,
+        hazard_area=hazard_area,
+    )
+
+
+def incident_detail(request, pk):
+    record = public_record(
+        Incident.objects.select_related("admin_area").prefetch_related(
+            Prefetch("casualties", queryset=Casualty.objects.order_by("outcome", "id"))
+        ),
+        pk,
+    )
+    citations = IncidentSource.objects.filter(incident=record).select_related("source")
+    casualties = list(record.casualties.all())
+    return record_page(
+        request,
+        record,
+        "contamination/incident_detail.html",
+        citations,
+        casualties=casualties,
+        killed=sum(1 for c in casualties if c.outcome == Casualty.Outcome.KILLED),
+        injured=sum(1 for c in casualties if c.outcome == Casualty.Outcome.INJURED),
+    )
+
+
+# --- Statistics and charts -------------------------------------------------------------------
+
+
+def chart_context(request, version):
+    """The charts for ?area=CODE (or everywhere): (area, charts). Raises BadFilter."""
+    area = parse_area(request)
+    key = f"charts:{area.code if area else '*'}"
+    records = published_records(area)
+    built = cached(
+        version, key, lambda: [charts.build(name, records, area) for name in charts.CHARTS]
+    )
+    return area, built
+
+
+def statistics(request):
+    version = data_version()
+    try:
+        area, built = chart_context(request, version)
+    except BadFilter as error:
+        return bad_request(request, str(error))
+    return render(
+        request,
+        "contamination/statistics.html",
+        {
+            "area": area,
+            "charts": built,
+            "has_demo": has_demo(version),
+            "areas": cached(
+                version,
+                "unit-choices",
+                lambda: list(AdminArea.objects.units().values("code", "name_en")),
+            ),
+        },
+    )
+
+
+def chart_csv(request, name):
+    if name not in charts.CHARTS:
+        raise Http404("No such chart.")
+    version = data_version()
+    try:
+        area = parse_area(request)
+    except BadFilter as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+    records = published_records(area)
+    chart = cached(
+        version,
+        f"chart:{name}:{area.code if area else '*'}",
+        lambda: charts.build(name, records, area),
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    suffix = f"-{area.code}" if area else ""
+    response["Content-Disposition"] = f'attachment; filename="mine-atlas-{name}{suffix}.csv"'
+    writer = csv.writer(response)
+    for row in chart.csv_rows():
+        writer.writerow(row)
+    writer.writerow([])
+    writer.writerow([f"Source: Mine Atlas, published records, data version {version}"])
+    writer.writerow([chart.spec.counts])
+    return response
+
+
+# --- Reference pages -------------------------------------------------------------------------
+
+
+def methodology(request):
+    return render(request, "contamination/methodology.html", {"charts": charts.CHARTS.values()})
+
+
+def data_page(request):
+    version = data_version()
+    summary = cached(version, "summary", lambda: summary_for(published_records()))
+    return render(
+        request,
+        "contamination/data.html",
+        {
+            "version": version,
+            "summary": summary,
+            "charts": charts.CHARTS.values(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def changelog(request):
+    version = data_version()
+    changes = cached(
+        version,
+        "changelog",
+        lambda: history.latest_changes(kinds=("corrected", "retracted", "republished"), limit=100),
+    )
+    return render(request, "contamination/changelog.html", {"changes": changes})
+
+
+# --- Embeds: the only pages other sites may frame --------------------------------------------
+
+
+@xframe_options_exempt
+def embed_map(request):
+    version = data_version()
+    first_on, last_on = date_range(version)
+    response = render(
+        request,
+        "contamination/embed_map.html",
+        {
+            "has_demo": has_demo(version),
+            "map_config": map_config(request, firstOn=first_on, lastOn=last_on, embed=True),
+        },
+    )
+    response["Content-Security-Policy"] = "frame-ancestors *"
+    return response
+
+
+@xframe_options_exempt
+def embed_chart(request, name):
+    if name not in charts.CHARTS:
+        raise Http404("No such chart.")
+    version = data_version()
+    try:
+        area = parse_area(request)
+    except BadFilter as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+    records = published_records(area)
+    chart = cached(
+        version,
+        f"chart:{name}:{area.code if area else '*'}",
+        lambda: charts.build(name, records, area),
+    )
+    response = render(
+        request,
+        "contamination/embed_chart.html",
+        {"chart": chart, "area": area, "has_demo": has_demo(version)},
+    )
+    response["Content-Security-Policy"] = "frame-ancestors *"
+    return response

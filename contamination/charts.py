@@ -1,0 +1,354 @@
+"""The statistics charts: their data tables and server-rendered SVG.
+
+Charts are drawn on the server as inline SVG (no chart library, no JavaScript): they print,
+they read without scripts, and the same table feeds the SVG, the HTML table beside it and
+the CSV download, so the three can never disagree.
+"""
+
+import math
+from dataclasses import dataclass
+
+from django.utils.html import escape
+
+from contamination import stats
+
+# Okabe-Ito colours, distinguishable with the common colour-vision deficiencies; each passes
+# 3:1 against white as a graphical object.
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#8a6d00", "#56606b"]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A chart's data: the first column labels the rows (e.g. the year), the others are series."""
+
+    columns: list
+    rows: list
+
+    @property
+    def series(self):
+        return self.columns[1:]
+
+    def is_empty(self):
+        return not self.rows
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    name: str
+    title: str
+    description: str
+    unit: str
+    kind: str  # "stacked" bars, or "line"
+    build: object  # callable(records) -> Table
+    counts: str = ""  # what the figures count, said under the chart
+    decimals: int = 0
+
+
+@dataclass
+class Chart:
+    spec: ChartSpec
+    table: Table
+    area_name: str = ""
+
+    @property
+    def name(self):
+        return self.spec.name
+
+    @property
+    def title(self):
+        if self.area_name:
+            return f"{self.spec.title}: {self.area_name}"
+        return self.spec.title
+
+    def svg(self):
+        if self.spec.kind == "line":
+            return line_svg(self.table, self.title, self.spec.unit, self.spec.decimals)
+        return stacked_bar_svg(self.table, self.title, self.spec.unit, self.spec.decimals)
+
+    def formatted_rows(self):
+        """Rows for the HTML table, numbers rounded the way the chart shows them."""
+        return [
+            [row[0], *(format_number(value, self.spec.decimals) for value in row[1:])]
+            for row in self.table.rows
+        ]
+
+    def csv_rows(self):
+        header = [
+            self.table.columns[0],
+            *(f"{name} ({self.spec.unit})" for name in self.table.series),
+        ]
+        body = [
+            [row[0], *(round(value, 3) if isinstance(value, float) else value for value in row[1:])]
+            for row in self.table.rows
+        ]
+        return [header, *body]
+
+
+@dataclass(frozen=True)
+class Records:
+    """The published querysets a chart is computed from (already filtered by area)."""
+
+    hazard_areas: object
+    land_releases: object
+    incidents: object
+
+
+# Land released and items found use the same functions as the API's /api/v1/stats/ answers,
+# so a chart and the API agree to the last digit.
+
+
+def _releases(records):
+    rows = stats.release_by(records.land_releases, "year")
+    return Table(
+        ["Year", "Cancelled", "Reduced", "Cleared"],
+        [[r.label, r.cancelled_km2, r.reduced_km2, r.cleared_km2] for r in rows],
+    )
+
+
+def _items(records):
+    rows = stats.items_found_by(records.land_releases, "year")
+    return Table(
+        ["Year", "Anti-personnel mines", "Anti-vehicle mines", "UXO", "Other items"],
+        [[r.label, r.ap_mines, r.at_mines, r.uxo, r.other] for r in rows],
+    )
+
+
+def _casualties_by_group(records):
+    rows = stats.casualties_by_year(records.incidents)
+    return Table(
+        ["Year", "Civilian", "Deminer", "Military or security", "Unknown group"],
+        [[str(r.year), r.civilian, r.deminer, r.military, r.unknown] for r in rows],
+    )
+
+
+def _casualties_by_sex_age(records):
+    rows = stats.casualties_by_sex_and_age(records.incidents)
+    if not any(row.total for row in rows):
+        return Table(["Sex", "Child (under 18)", "Adult", "Unknown age"], [])
+    return Table(
+        ["Sex", "Child (under 18)", "Adult", "Unknown age"],
+        [[r.sex_label, r.child, r.adult, r.unknown] for r in rows],
+    )
+
+
+def _hazard_remaining(records):
+    rows = stats.hazard_remaining_by_year(records.hazard_areas, records.land_releases)
+    return Table(
+        ["Year", "Remaining", "Identified so far", "Released so far"],
+        [[str(r.year), r.remaining_km2, r.identified_km2, r.released_km2] for r in rows],
+    )
+
+
+CHARTS = {
+    spec.name: spec
+    for spec in [
+        ChartSpec(
+            name="land-released",
+            title="Land released per year, by method",
+            description="Area of land released in each year, split into cancelled (non-technical "
+            "survey), reduced (technical survey) and cleared.",
+            unit="km²",
+            kind="stacked",
+            build=_releases,
+            counts="Published land-release records, by the year their release was completed.",
+            decimals=2,
+        ),
+        ChartSpec(
+            name="items-found",
+            title="Explosive items found and destroyed per year, by type",
+            description="Items found and destroyed during land release in each year.",
+            unit="items",
+            kind="stacked",
+            build=_items,
+            counts="Items reported in published land-release records, by completion year.",
+        ),
+        ChartSpec(
+            name="casualties-by-group",
+            title="Casualties per year, by group",
+            description="People killed or injured in explosive-ordnance incidents each year, by "
+            "group (civilian, deminer, military or security, unknown).",
+            unit="people",
+            kind="stacked",
+            build=_casualties_by_group,
+            counts="Casualties of published incident records, by the year of the incident.",
+        ),
+        ChartSpec(
+            name="casualties-by-sex-age",
+            title="Casualties by sex and age band",
+            description="People killed or injured, by sex, each split into children (under 18), "
+            "adults and unknown age.",
+            unit="people",
+            kind="stacked",
+            build=_casualties_by_sex_age,
+            counts="Casualties of published incident records, all years.",
+        ),
+        ChartSpec(
+            name="hazard-remaining",
+            title="Recorded hazard area remaining over time",
+            description="Hazard area identified by the end of each year, minus land released by "
+            "then.",
+            unit="km²",
+            kind="line",
+            build=_hazard_remaining,
+            counts="Published hazard-area records by the year identified, less published "
+            "land-release records by the year completed.",
+            decimals=1,
+        ),
+    ]
+}
+
+
+def build(name, records, area=None):
+    """The chart `name` computed from `records` (querysets already limited to `area`)."""
+    spec = CHARTS[name]
+    return Chart(spec=spec, table=spec.build(records), area_name=area.name_en if area else "")
+
+
+# --- Drawing ---------------------------------------------------------------------------------
+
+# A narrow viewBox keeps the text legible when the chart shrinks on a phone.
+WIDTH, HEIGHT = 560, 340
+LEFT, RIGHT, TOP, BOTTOM = 56, 12, 60, 36
+
+
+def format_number(value, decimals=0):
+    if value is None:
+        return ""
+    if decimals:
+        return f"{value:,.{decimals}f}"
+    return f"{round(value):,}"
+
+
+def nice_ticks(maximum, count=5):
+    """Round tick values from 0 to at least `maximum`."""
+    if maximum <= 0:
+        return [0, 1]
+    raw = maximum / count
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    ticks = [0]
+    while ticks[-1] < maximum:
+        ticks.append(round(ticks[-1] + step, 10))
+    return ticks
+
+
+def _tick_label(value):
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.2g}"
+
+
+def _frame(title, unit, ticks, plot_height, series):
+    top = TOP
+    scale = plot_height / ticks[-1]
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-label="{escape(title)} (the data table follows)" class="chart-svg" '
+        'font-family="system-ui, sans-serif" font-size="13">',
+        f"<title>{escape(title)}</title>",
+    ]
+    # Legend across the top, wrapping to a second row when needed.
+    x, y = LEFT, 18
+    for index, name in enumerate(series):
+        width = 30 + 6.9 * len(name)
+        if x + width > WIDTH - RIGHT:
+            x, y = LEFT, y + 18
+        colour = PALETTE[index % len(PALETTE)]
+        parts.append(f'<rect x="{x}" y="{y - 10}" width="12" height="12" fill="{colour}"/>')
+        parts.append(f'<text x="{x + 16}" y="{y}" fill="#1b1f24">{escape(name)}</text>')
+        x += width
+    for tick in ticks:
+        ty = top + plot_height - tick * scale
+        parts.append(
+            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{ty:.1f}" y2="{ty:.1f}" '
+            'stroke="#d5dbe1" stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text x="{LEFT - 6}" y="{ty + 4:.1f}" text-anchor="end" fill="#4a5561">'
+            f"{_tick_label(tick)}</text>"
+        )
+    parts.append(
+        f'<text x="12" y="{top + plot_height / 2:.0f}" fill="#4a5561" text-anchor="middle" '
+        f'transform="rotate(-90 12 {top + plot_height / 2:.0f})">{escape(unit)}</text>'
+    )
+    return parts, scale
+
+
+def _empty_svg(title):
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} 80" role="img" '
+        f'aria-label="{escape(title)}: no published records" class="chart-svg">'
+        f'<text x="{WIDTH / 2}" y="45" text-anchor="middle" font-family="system-ui, sans-serif" '
+        'fill="#4a5561">No published records for this chart.</text></svg>'
+    )
+
+
+def stacked_bar_svg(table, title, unit, decimals=0):
+    if table.is_empty():
+        return _empty_svg(title)
+    totals = [sum(value or 0 for value in row[1:]) for row in table.rows]
+    ticks = nice_ticks(max(totals))
+    plot_height = HEIGHT - TOP - BOTTOM
+    parts, scale = _frame(title, unit, ticks, plot_height, table.series)
+    slot = (WIDTH - LEFT - RIGHT) / len(table.rows)
+    bar = min(slot * 0.7, 60)
+    for index, row in enumerate(table.rows):
+        x = LEFT + index * slot + (slot - bar) / 2
+        y = TOP + plot_height
+        for series_index, value in enumerate(row[1:]):
+            height = (value or 0) * scale
+            if height <= 0:
+                continue
+            y -= height
+            colour = PALETTE[series_index % len(PALETTE)]
+            label = (
+                f"{row[0]}, {table.series[series_index]}: {format_number(value, decimals)} {unit}"
+            )
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{height:.1f}" '
+                f'fill="{colour}"><title>{escape(label)}</title></rect>'
+            )
+        parts.append(
+            f'<text x="{x + bar / 2:.1f}" y="{TOP + plot_height + 18}" text-anchor="middle" '
+            f'fill="#1b1f24">{escape(row[0])}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def line_svg(table, title, unit, decimals=0):
+    if table.is_empty():
+        return _empty_svg(title)
+    maximum = max(value or 0 for row in table.rows for value in row[1:])
+    ticks = nice_ticks(maximum)
+    plot_height = HEIGHT - TOP - BOTTOM
+    parts, scale = _frame(title, unit, ticks, plot_height, table.series)
+    count = len(table.rows)
+    step = (WIDTH - LEFT - RIGHT - 20) / max(count - 1, 1)
+
+    def x_of(index):
+        return LEFT + 10 + index * step
+
+    for series_index, name in enumerate(table.series):
+        colour = PALETTE[series_index % len(PALETTE)]
+        points = [
+            (x_of(index), TOP + plot_height - (row[series_index + 1] or 0) * scale)
+            for index, row in enumerate(table.rows)
+        ]
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+        # The first series is the headline: drawn thicker, the others dashed.
+        style = (
+            'stroke-width="3"' if series_index == 0 else 'stroke-width="2" stroke-dasharray="6 4"'
+        )
+        parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" {style}/>')
+        for (x, y), row in zip(points, table.rows, strict=True):
+            label = f"{row[0]}, {name}: {format_number(row[series_index + 1], decimals)} {unit}"
+            parts.append(
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}">'
+                f"<title>{escape(label)}</title></circle>"
+            )
+    for index, row in enumerate(table.rows):
+        parts.append(
+            f'<text x="{x_of(index):.1f}" y="{TOP + plot_height + 18}" text-anchor="middle" '
+            f'fill="#1b1f24">{escape(row[0])}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)

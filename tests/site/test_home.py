@@ -1,0 +1,46 @@
+from django.test import TestCase
+from django.urls import reverse
+
+from contamination.models import HazardArea
+from tests.site.world import CacheClearing, build_world
+
+
+class HomePageTests(CacheClearing, TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        build_world(cls)
+
+    def test_it_shows_headline_numbers_with_what_they_count(self):
+        response = self.client.get(reverse("contamination:home"))
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "<h1>Landmine contamination on the record</h1>", html=True)
+        self.assertContains(response, "0.9 km²")  # the one published confirmed area
+        self.assertContains(response, "Source: records in this database", count=4)
+        self.assertEqual(response.context["summary"].items.ap_mines, 7)  # not the draft's 1000
+        self.assertEqual(response.context["summary"].casualties.killed, 1)
+
+    def test_it_lists_latest_public_changes_but_never_drafts(self):
+        response = self.client.get(reverse("contamination:home"))
+        self.assertContains(response, "HA-PUB")
+        self.assertNotContains(response, "DRAFT-")
+        self.assertContains(response, "Retracted")
+        self.assertContains(response, "GONE-IN")  # the retraction is public, its figures are not
+
+    def test_it_has_a_map_teaser_reading_the_api(self):
+        response = self.client.get(reverse("contamination:home"))
+        self.assertContains(response, 'data-map="teaser"')
+        self.assertContains(response, "/api/v1/areas/")
+
+    def test_figures_change_when_a_draft_is_published(self):
+        self.client.get(reverse("contamination:home"))  # fills the cache
+        HazardArea.objects.filter(reference="DRAFT-HA").publish()
+        response = self.client.get(reverse("contamination:home"))
+        self.assertEqual(response.context["summary"].hazards.confirmed_count, 2)
+
+    def test_its_queries_are_pinned(self):
+        # Cold: data version, summary (8), latest changes (3).
+        with self.assertNumQueries(12):
+            self.client.get(reverse("contamination:home"))
+        # Warm: the data version only.
+        with self.assertNumQueries(1):
+            self.client.get(reverse("contamination:home"))
