@@ -57,3 +57,16 @@ urlpatterns = [
         name="download",
     ),
 ]
+
+# --- Statements and claims (statements app) ---------------------------------------------
+from django.urls import include  # noqa: E402
+from rest_framework.routers import SimpleRouter  # noqa: E402
+
+from statements.api import views as statements_api  # noqa: E402
+
+statements_router = SimpleRouter()
+statements_router.register("statements", statements_api.StatementViewSet, basename="statement")
+statements_router.register("claims", statements_api.ClaimViewSet, basename="claim")
+statements_router.register("people", statements_api.PersonViewSet, basename="person")
+statements_router.register("metrics", statements_api.MetricViewSet, basename="metric")
+urlpatterns += [path("v1/", include(statements_router.urls))]

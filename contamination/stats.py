@@ -11,6 +11,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     F,
     FloatField,
     Func,
@@ -26,7 +27,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, ExtractYear
 
-from contamination.models import Casualty, HazardArea, LandRelease
+from contamination.models import Casualty, HazardArea, Incident, LandRelease
 
 
 @dataclass(frozen=True)
@@ -613,3 +614,198 @@ def area_figures(areas, hazard_areas, land_releases, incidents):
         )
         for area in rows.defer("geometry")
     ]
+
+
+# --- Recorded values beside stated figures (statements app) ----------------------------
+#
+# One function per metric the records can speak to. Each counts PUBLISHED records only in a
+# scope (an AdminArea: a country with its units, or one unit) up to an as-of date, and says
+# what it counted: the records' date range, how many, and how many are demo. The statements
+# app sets these beside claims; nothing here judges a claim.
+
+
+@dataclass(frozen=True)
+class RecordedValue:
+    """A value computed from the records, with what it rests on."""
+
+    value: float
+    unit: str  # "km2", "pct", "items", "people" or "incidents"
+    coverage: Coverage
+    as_of: object
+    since: object = None
+    breakdown: dict = field(default_factory=dict)  # parts of the value: by method, type, group
+
+    @property
+    def is_demo(self):
+        return self.coverage.is_demo
+
+    @property
+    def has_records(self):
+        return self.coverage.records > 0
+
+
+def _coverage_aggregates(date_field):
+    return {
+        "records": Count("id", distinct=True),
+        "first_on": Min(date_field),
+        "last_on": Max(date_field),
+        "demo_records": Count("id", filter=Q(is_demo=True), distinct=True),
+    }
+
+
+def _coverage_from(row):
+    return Coverage(
+        records=row["records"],
+        first_on=row["first_on"],
+        last_on=row["last_on"],
+        demo_records=row["demo_records"],
+    )
+
+
+def hazard_areas_open_on(scope, as_of):
+    """Published hazard areas in `scope` identified by `as_of` and not yet released then.
+
+    A released area still counts on `as_of` when one of its published releases was completed
+    after that date; a released area without a later dated release counts as released.
+    """
+    later_release = LandRelease.objects.published().filter(
+        hazard_area=OuterRef("pk"), completed_on__gt=as_of
+    )
+    released = Q(status=HazardArea.Status.RELEASED) & ~Exists(later_release)
+    return (
+        HazardArea.objects.published()
+        .in_area(scope)
+        .filter(identified_on__lte=as_of)
+        .exclude(released)
+    )
+
+
+def recorded_hazard_area_km2(scope, as_of):
+    """Area of hazard areas (SHA and CHA) open on `as_of` in `scope`, in km² (1 query)."""
+    row = hazard_areas_open_on(scope, as_of).aggregate(
+        total_m2=Sum("area_m2"),
+        suspected_m2=Sum("area_m2", filter=Q(category=HazardArea.Category.SUSPECTED)),
+        confirmed_m2=Sum("area_m2", filter=Q(category=HazardArea.Category.CONFIRMED)),
+        **_coverage_aggregates("identified_on"),
+    )
+    return RecordedValue(
+        value=_km2(row["total_m2"]),
+        unit="km2",
+        coverage=_coverage_from(row),
+        as_of=as_of,
+        breakdown={"suspected": _km2(row["suspected_m2"]), "confirmed": _km2(row["confirmed_m2"])},
+    )
+
+
+def recorded_share_in_hazard_areas(scope, as_of):
+    """Share of the scope's area inside hazard areas open on `as_of`, in percent (1 query).
+
+    The scope's own area is its boundary's geodesic area, computed by the database.
+    """
+    area = recorded_hazard_area_km2(scope, as_of)
+    share = 100 * area.value / scope.area_km2 if scope.area_km2 else 0.0
+    return RecordedValue(
+        value=share,
+        unit="pct",
+        coverage=area.coverage,
+        as_of=as_of,
+        breakdown={"hazard_km2": area.value, "scope_km2": scope.area_km2, **area.breakdown},
+    )
+
+
+def recorded_land_released(scope, as_of, since=None, methods=None):
+    """Land released in `scope` by releases completed from `since` to `as_of`, km² (1 query).
+
+    `methods` (cancelled, reduced, cleared) picks what the value adds up; the breakdown always
+    has all three, because land release reads correctly only method by method.
+    """
+    all_methods = LandRelease.Method.values
+    methods = list(methods or all_methods)
+    releases = LandRelease.objects.published().in_area(scope).between(since, as_of)
+    row = releases.aggregate(
+        **{m: Sum("area_m2", filter=Q(method=m)) for m in all_methods},
+        **_coverage_aggregates("completed_on"),
+    )
+    breakdown = {m: _km2(row[m]) for m in all_methods}
+    return RecordedValue(
+        value=sum(breakdown[m] for m in methods),
+        unit="km2",
+        coverage=_coverage_from(row),
+        as_of=as_of,
+        since=since,
+        breakdown=breakdown,
+    )
+
+
+ITEM_FIELDS = {
+    "ap_mines": "ap_mines_found",
+    "at_mines": "at_mines_found",
+    "uxo": "uxo_found",
+    "other": "other_items_found",
+}
+
+
+def recorded_items_found(scope, as_of, since=None, kinds=None):
+    """Explosive items found in releases completed from `since` to `as_of` (1 query).
+
+    `kinds` (ap_mines, at_mines, uxo, other) picks what the value adds up; default all.
+    """
+    kinds = list(kinds or ITEM_FIELDS)
+    releases = LandRelease.objects.published().in_area(scope).between(since, as_of)
+    row = releases.aggregate(
+        **{kind: Coalesce(Sum(column), 0) for kind, column in ITEM_FIELDS.items()},
+        **_coverage_aggregates("completed_on"),
+    )
+    breakdown = {kind: row[kind] for kind in ITEM_FIELDS}
+    return RecordedValue(
+        value=sum(breakdown[kind] for kind in kinds),
+        unit="items",
+        coverage=_coverage_from(row),
+        as_of=as_of,
+        since=since,
+        breakdown=breakdown,
+    )
+
+
+def recorded_casualties(scope, as_of, since=None, groups=None, outcomes=None):
+    """People killed or injured in incidents from `since` to `as_of` in `scope` (1 query).
+
+    `groups` (civilian, deminer, military, unknown) and `outcomes` (killed, injured) pick what
+    the value counts; the breakdown has every group and outcome. Coverage counts incidents.
+    """
+    all_groups, all_outcomes = Casualty.Group.values, Casualty.Outcome.values
+    counted = Q(casualties__group__in=list(groups or all_groups)) & Q(
+        casualties__outcome__in=list(outcomes or all_outcomes)
+    )
+    incidents = Incident.objects.published().in_area(scope).between(since, as_of)
+    row = incidents.aggregate(
+        value=Count("casualties", filter=counted),
+        **{g: Count("casualties", filter=Q(casualties__group=g)) for g in all_groups},
+        **{o: Count("casualties", filter=Q(casualties__outcome=o)) for o in all_outcomes},
+        **_coverage_aggregates("occurred_on"),
+    )
+    return RecordedValue(
+        value=row["value"],
+        unit="people",
+        coverage=_coverage_from(row),
+        as_of=as_of,
+        since=since,
+        breakdown={key: row[key] for key in (*all_groups, *all_outcomes)},
+    )
+
+
+def recorded_incidents(scope, as_of, since=None):
+    """Incidents from `since` to `as_of` in `scope`, with or without casualties (1 query)."""
+    incidents = Incident.objects.published().in_area(scope).between(since, as_of)
+    row = incidents.aggregate(
+        in_hazard_area=Count("id", filter=Q(is_in_hazard_area=True)),
+        **_coverage_aggregates("occurred_on"),
+    )
+    return RecordedValue(
+        value=row["records"],
+        unit="incidents",
+        coverage=_coverage_from(row),
+        as_of=as_of,
+        since=since,
+        breakdown={"in_hazard_area": row["in_hazard_area"]},
+    )

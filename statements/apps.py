@@ -1,6 +1,12 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class StatementsConfig(AppConfig):
     name = "statements"
     verbose_name = "Statements and claims"
+
+    def ready(self):
+        from statements.permissions import sync_editors_group
+
+        post_migrate.connect(sync_editors_group, sender=self)

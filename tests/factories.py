@@ -185,3 +185,70 @@ def bow_tie_geojson(min_lon, min_lat, size_deg):
         "type": "Polygon",
         "coordinates": [[[x, y], [x + s, y + s], [x + s, y], [x, y + s], [x, y]]],
     }
+
+
+# --- Statements and claims ----------------------------------------------------------------
+
+
+def make_person(**kwargs):
+    from statements.models import Person
+
+    number = next(_sequence)
+    kwargs.setdefault("key", f"person-{number}")
+    kwargs.setdefault("name", f"Speaker {number}")
+    person = Person(**kwargs)
+    person.full_clean()
+    person.save()
+    return person
+
+
+def make_metric(**kwargs):
+    from statements.models import Metric
+
+    kwargs.setdefault("code", f"metric_{next(_sequence)}")
+    kwargs.setdefault("label", "Land released since a date")
+    kwargs.setdefault("unit", "km2")
+    metric = Metric(**kwargs)
+    metric.full_clean()
+    metric.save()
+    return metric
+
+
+def make_statement(sources=(), **kwargs):
+    """A published verbatim statement; pass speaker_person/organisation or get a new person."""
+    from statements.models import Statement, StatementSource
+
+    kwargs.setdefault("reference", f"statement-{next(_sequence)}")
+    if "speaker_person" not in kwargs and "speaker_organisation" not in kwargs:
+        kwargs["speaker_person"] = make_person()
+    kwargs.setdefault("side", "int")
+    kwargs.setdefault("date", datetime.date(2023, 5, 25))
+    kwargs.setdefault("date_precision", "day" if kwargs["date"] else "unknown")
+    kwargs.setdefault("occasion", Statement.Occasion.SPEECH)
+    kwargs.setdefault("text_kind", Statement.TextKind.VERBATIM)
+    kwargs.setdefault("language", "en")
+    kwargs.setdefault("text", "To date, 64,000 hectares have been cleared of mines.")
+    kwargs.setdefault("publication_status", "published")
+    statement = Statement(**kwargs)
+    statement.full_clean()
+    statement.save()
+    for position, source in enumerate(sources):
+        StatementSource.objects.create(statement=statement, source=source, position=position)
+    return statement
+
+
+def make_claim(statement, **kwargs):
+    from statements.models import Claim
+
+    kwargs.setdefault("position", statement.claims.count())
+    kwargs.setdefault("excerpt", "64,000 hectares")
+    if "metric" not in kwargs:
+        kwargs["metric"] = make_metric()
+    kwargs.setdefault("value", 64000)
+    kwargs.setdefault("unit", "ha")
+    kwargs.setdefault("as_of", statement.date)
+    kwargs.setdefault("as_of_precision", "day" if kwargs["as_of"] else "unknown")
+    claim = Claim(statement=statement, **kwargs)
+    claim.full_clean()
+    claim.save()
+    return claim

@@ -38,9 +38,10 @@ class HomePageTests(CacheClearing, TestCase):
         self.assertEqual(response.context["summary"].hazards.confirmed_count, 2)
 
     def test_its_queries_are_pinned(self):
-        # Cold: data version, summary (8), latest changes (3).
-        with self.assertNumQueries(12):
+        # Cold: data version, summary (8), latest changes (3), latest statements (1).
+        with self.assertNumQueries(13):
             self.client.get(reverse("contamination:home"))
-        # Warm: the data version only.
-        with self.assertNumQueries(1):
+        # Warm: the data version, and the latest statements (not covered by the records'
+        # data version).
+        with self.assertNumQueries(2):
             self.client.get(reverse("contamination:home"))

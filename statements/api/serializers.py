@@ -1,0 +1,201 @@
+"""The public JSON contract of statements, claims, people and metrics."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from contamination.api.serializers import (
+    CoverageSerializer,
+    OrganisationSerializer,
+    SourceSerializer,
+)
+from statements import bridge
+from statements.models import Claim, DatePrecision, Metric, Person, Statement, StatementSource
+
+
+class DatePrecisionField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "day, month or year; unknown when there is no date.")
+        super().__init__(choices=DatePrecision.choices, **kwargs)
+
+
+# One named enum per field: a shared one would need a project-wide ENUM_NAME_OVERRIDES entry
+# (drf-spectacular warns when one choice set gets two names).
+@extend_schema_field(
+    {"type": "string", "enum": DatePrecision.values, "x-spec-enum-id": "statement-date"}
+)
+class StatementDatePrecisionField(DatePrecisionField):
+    pass
+
+
+@extend_schema_field(
+    {"type": "string", "enum": DatePrecision.values, "x-spec-enum-id": "claim-as-of"}
+)
+class AsOfPrecisionField(DatePrecisionField):
+    pass
+
+
+class MetricSerializer(serializers.ModelSerializer):
+    page = serializers.SerializerMethodField(help_text="The metric's page on the site.")
+
+    class Meta:
+        model = Metric
+        fields = ["code", "label", "unit", "description", "comparison", "page"]
+
+    def get_page(self, metric) -> str:
+        return self.context["request"].build_absolute_uri(metric.get_absolute_url())
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    page = serializers.SerializerMethodField(help_text="The person's page on the site.")
+
+    class Meta:
+        model = Person
+        fields = ["key", "name", "name_variants", "page"]
+
+    def get_page(self, person) -> str:
+        return self.context["request"].build_absolute_uri(person.get_absolute_url())
+
+
+class CitationSerializer(serializers.ModelSerializer):
+    source = SourceSerializer()
+
+    class Meta:
+        model = StatementSource
+        fields = ["source", "page", "note"]
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    metric = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    scope = serializers.SlugRelatedField(
+        slug_field="code",
+        read_only=True,
+        allow_null=True,
+        help_text="Code of the area the figure is about.",
+    )
+    value = serializers.FloatField(help_text="The number stated (the lower end of a range).")
+    value_max = serializers.FloatField(allow_null=True, help_text="Upper end of a range.")
+    value_display = serializers.CharField(help_text="The figure as a reader would write it.")
+    as_of_precision = AsOfPrecisionField()
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "position",
+            "excerpt",
+            "metric",
+            "qualifier",
+            "value",
+            "value_max",
+            "unit",
+            "value_display",
+            "as_of",
+            "as_of_precision",
+            "since",
+            "scope",
+            "scope_note",
+            "note",
+            "figures_row",
+        ]
+
+
+class ClaimListSerializer(ClaimSerializer):
+    """A claim on its own, with the statement it comes from."""
+
+    statement = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    speaker = serializers.CharField(source="statement.speaker_name", read_only=True)
+    statement_date = serializers.DateField(source="statement.date", read_only=True, allow_null=True)
+    side = serializers.CharField(source="statement.side", read_only=True)
+
+    class Meta(ClaimSerializer.Meta):
+        fields = [
+            "id",
+            "statement",
+            "speaker",
+            "side",
+            "statement_date",
+            *ClaimSerializer.Meta.fields[1:],
+        ]
+
+
+class RecordsSerializer(serializers.Serializer):
+    """What the published records show for the claim's area and dates (never a verdict)."""
+
+    comparison = serializers.CharField(help_text="What the metric is set beside, if anything.")
+    reason = serializers.CharField(help_text="Why the records are not set beside it, if so.")
+    value = serializers.FloatField(allow_null=True, help_text="In the claim's unit.")
+    unit = serializers.CharField()
+    as_of = serializers.DateField(allow_null=True)
+    since = serializers.DateField(allow_null=True)
+    breakdown = serializers.DictField(
+        child=serializers.FloatField(allow_null=True), help_text="Parts of the value."
+    )
+    coverage = CoverageSerializer(allow_null=True)
+
+
+class ClaimDetailSerializer(ClaimListSerializer):
+    """One claim, with what the records show beside it (one extra query)."""
+
+    records = serializers.SerializerMethodField()
+
+    class Meta(ClaimListSerializer.Meta):
+        fields = [*ClaimListSerializer.Meta.fields, "records"]
+
+    @extend_schema_field(RecordsSerializer)
+    def get_records(self, claim):
+        comparison = bridge.compare(claim)
+        recorded = comparison.recorded
+        data = {
+            "comparison": claim.metric.comparison,
+            "reason": comparison.reason
+            or (
+                "" if comparison.has_records else "No published records cover this area and period."
+            ),
+            "value": comparison.value if comparison.has_records else None,
+            "unit": comparison.unit,
+            "as_of": recorded.as_of if recorded else None,
+            "since": recorded.since if recorded else None,
+            "breakdown": dict(recorded.breakdown) if recorded else {},
+            "coverage": vars(recorded.coverage) if recorded else None,
+        }
+        return RecordsSerializer(data).data
+
+
+class StatementSerializer(serializers.ModelSerializer):
+    key = serializers.CharField(source="reference", help_text="Stable identifier.")
+    page = serializers.SerializerMethodField(help_text="The statement's page on the site.")
+    speaker_person = PersonSerializer(allow_null=True)
+    speaker_organisation = OrganisationSerializer(allow_null=True)
+    sources = CitationSerializer(source="citations", many=True)
+    claims = ClaimSerializer(many=True)
+    date_precision = StatementDatePrecisionField()
+
+    class Meta:
+        model = Statement
+        fields = [
+            "key",
+            "page",
+            "side",
+            "speaker_person",
+            "speaker_organisation",
+            "speaker_role",
+            "date",
+            "date_precision",
+            "date_note",
+            "occasion",
+            "text_kind",
+            "language",
+            "text",
+            "original_language",
+            "original_text",
+            "translation_note",
+            "note",
+            "sources",
+            "claims",
+            "is_demo",
+            "published_at",
+            "updated_at",
+        ]
+
+    def get_page(self, statement) -> str:
+        return self.context["request"].build_absolute_uri(statement.get_absolute_url())

@@ -1,0 +1,195 @@
+"""The bridge: what the records show beside what a claim states.
+
+Each metric may name a comparison (Metric.comparison); this module turns a claim into the
+call of the matching function in contamination.stats, for the claim's scope, as-of date and
+start date. The result is set beside the claim in the claim's own unit, never ranked against it.
+"""
+
+import calendar
+import datetime
+from dataclasses import dataclass
+
+from contamination import stats
+from statements.models import DatePrecision, Metric
+from statements.units import UNITS, convert, unit_label, units_compatible
+
+Comparison = Metric.Comparison
+
+# comparison -> (function in contamination.stats, keyword arguments, whether it needs a start)
+COMPARISONS = {
+    Comparison.HAZARD_AREA_KM2: (stats.recorded_hazard_area_km2, {}, False),
+    Comparison.SHARE_IN_HAZARD_AREAS: (stats.recorded_share_in_hazard_areas, {}, False),
+    Comparison.LAND_RELEASED: (stats.recorded_land_released, {}, True),
+    Comparison.LAND_CLEARED: (stats.recorded_land_released, {"methods": ["cleared"]}, True),
+    Comparison.ITEMS_FOUND: (stats.recorded_items_found, {}, True),
+    Comparison.MINES_FOUND: (
+        stats.recorded_items_found,
+        {"kinds": ["ap_mines", "at_mines"]},
+        True,
+    ),
+    Comparison.AP_MINES_FOUND: (stats.recorded_items_found, {"kinds": ["ap_mines"]}, True),
+    Comparison.AT_MINES_FOUND: (stats.recorded_items_found, {"kinds": ["at_mines"]}, True),
+    Comparison.UXO_FOUND: (stats.recorded_items_found, {"kinds": ["uxo"]}, True),
+    Comparison.CASUALTIES: (stats.recorded_casualties, {}, True),
+    Comparison.CIVILIAN_CASUALTIES: (stats.recorded_casualties, {"groups": ["civilian"]}, True),
+    Comparison.DEATHS: (stats.recorded_casualties, {"outcomes": ["killed"]}, True),
+    Comparison.INJURIES: (stats.recorded_casualties, {"outcomes": ["injured"]}, True),
+    Comparison.CIVILIANS_KILLED: (
+        stats.recorded_casualties,
+        {"groups": ["civilian"], "outcomes": ["killed"]},
+        True,
+    ),
+    Comparison.CIVILIANS_INJURED: (
+        stats.recorded_casualties,
+        {"groups": ["civilian"], "outcomes": ["injured"]},
+        True,
+    ),
+    Comparison.INCIDENTS: (stats.recorded_incidents, {}, True),
+}
+
+RECORD_NOUNS = {
+    Comparison.HAZARD_AREA_KM2: "hazard-area record",
+    Comparison.SHARE_IN_HAZARD_AREAS: "hazard-area record",
+    Comparison.CASUALTIES: "incident record",
+    Comparison.CIVILIAN_CASUALTIES: "incident record",
+    Comparison.DEATHS: "incident record",
+    Comparison.INJURIES: "incident record",
+    Comparison.CIVILIANS_KILLED: "incident record",
+    Comparison.CIVILIANS_INJURED: "incident record",
+    Comparison.INCIDENTS: "incident record",
+}
+
+BREAKDOWN_LABELS = {
+    "cancelled": "cancelled (non-technical survey)",
+    "reduced": "reduced (technical survey)",
+    "cleared": "cleared",
+    "suspected": "suspected hazardous areas",
+    "confirmed": "confirmed hazardous areas",
+    "ap_mines": "anti-personnel mines",
+    "at_mines": "anti-vehicle mines",
+    "uxo": "UXO",
+    "other": "other items",
+    "civilian": "civilians",
+    "deminer": "deminers",
+    "military": "military or security",
+    "unknown": "group unknown",
+    "killed": "killed",
+    "injured": "injured",
+    "in_hazard_area": "inside a recorded hazard area",
+}
+
+
+def end_of_period(value, precision):
+    """The last day a partial date can mean: 2024-05 (month) -> 2024-05-31."""
+    if value is None or precision == DatePrecision.UNKNOWN:
+        return None
+    if precision == DatePrecision.YEAR:
+        return datetime.date(value.year, 12, 31)
+    if precision == DatePrecision.MONTH:
+        return datetime.date(
+            value.year, value.month, calendar.monthrange(*value.timetuple()[:2])[1]
+        )
+    return value
+
+
+@dataclass(frozen=True)
+class RecordedComparison:
+    """A claim beside the records, or the reason the records cannot be set beside it."""
+
+    recorded: stats.RecordedValue | None
+    reason: str = ""
+    comparison: str = ""
+    value: float | None = None  # the recorded value in the claim's unit
+    unit: str = ""
+
+    @property
+    def is_available(self):
+        return self.recorded is not None
+
+    @property
+    def is_demo(self):
+        return self.recorded is not None and self.recorded.is_demo
+
+    @property
+    def unit_label(self):
+        return unit_label(self.unit)
+
+    @property
+    def label(self):
+        return Comparison(self.comparison).label if self.comparison else ""
+
+    @property
+    def record_noun(self):
+        """What the coverage counts, in plain words (singular)."""
+        return RECORD_NOUNS.get(self.comparison, "land-release record")
+
+    @property
+    def has_records(self):
+        """Whether any published record counts: silence in the records is not a zero."""
+        return self.recorded is not None and self.recorded.has_records
+
+    def breakdown_items(self):
+        """(label, value, unit) of each part of the recorded value, areas in the claim's unit."""
+        if self.recorded is None:
+            return []
+        area_unit = self.unit if UNITS.get(self.unit, UNITS["km2"]).dimension == "area" else "km2"
+        items = []
+        for key, number in self.recorded.breakdown.items():
+            if key in ("hazard_km2", "scope_km2"):
+                continue
+            if self.recorded.unit in ("km2", "pct"):  # parts of areas and shares are areas
+                items.append(
+                    (
+                        BREAKDOWN_LABELS.get(key, key),
+                        convert(float(number), "km2", area_unit),
+                        unit_label(area_unit),
+                    )
+                )
+            else:
+                items.append(
+                    (BREAKDOWN_LABELS.get(key, key), number, unit_label(self.recorded.unit))
+                )
+        return items
+
+
+def as_of_for(claim):
+    """The date a claim's number refers to: its own as-of date, else its statement's date."""
+    as_of = end_of_period(claim.as_of, claim.as_of_precision)
+    if as_of is None:
+        statement = claim.statement
+        as_of = end_of_period(statement.date, statement.date_precision)
+    return as_of
+
+
+def compare(claim, cache=None):
+    """What the records show for `claim` (1 query, none when the records cannot say).
+
+    `cache` (a dict) shares results between claims with the same question, as on metric pages.
+    """
+    entry = COMPARISONS.get(claim.metric.comparison)
+    if entry is None:
+        return RecordedComparison(None, "The records in this database do not measure this metric.")
+    function, kwargs, needs_start = entry
+    if claim.scope_id is None:
+        return RecordedComparison(
+            None, "The claim names no area that the records could be counted in."
+        )
+    as_of = as_of_for(claim)
+    if as_of is None:
+        return RecordedComparison(None, "Neither the claim nor the statement is dated.")
+    if needs_start and claim.since is None:
+        return RecordedComparison(None, "The claim gives no start date for the period it counts.")
+    arguments = {"as_of": as_of, **kwargs}
+    if needs_start:
+        arguments["since"] = claim.since
+    key = (claim.metric.comparison, claim.scope_id, as_of, claim.since)
+    if cache is not None and key in cache:
+        recorded = cache[key]
+    else:
+        recorded = function(claim.scope, **arguments)
+        if cache is not None:
+            cache[key] = recorded
+    value, unit = recorded.value, recorded.unit
+    if units_compatible(claim.unit, recorded.unit) and UNITS[recorded.unit].dimension == "area":
+        value, unit = convert(float(value), recorded.unit, claim.unit), claim.unit
+    return RecordedComparison(recorded, value=value, unit=unit, comparison=claim.metric.comparison)
