@@ -98,6 +98,8 @@ def server_environment(config):
         API_DOWNLOAD_RATE_LIMIT="100000000/second",
         # Built downloads are kept on disk under their ETag: start each run without them.
         API_DOWNLOAD_CACHE_DIR=str(WORK / "downloads"),
+        # One cache shared by the workers, as the production notes advise (emptied per run).
+        CACHE_DIR=str(WORK / "cache"),
         DJANGO_SETTINGS_MODULE="config.settings",
     )
     return env
@@ -532,6 +534,7 @@ def main():
         os.environ["DATABASE_URL"] = config.database_url
 
     shutil.rmtree(WORK / "downloads", ignore_errors=True)
+    shutil.rmtree(WORK / "cache", ignore_errors=True)
     ensure_database(config)
     import django
 

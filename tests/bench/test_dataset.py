@@ -4,7 +4,7 @@ from django.db import connection
 from django.test import TestCase
 
 from bench import dataset
-from contamination.models import Casualty, HazardArea, Incident, LandRelease
+from contamination.models import Casualty, HazardArea, Incident, IncidentSource, LandRelease
 from tests import factories
 
 TINY = 0.002  # 40 hazard areas, 100 land releases, 600 incidents
@@ -34,6 +34,9 @@ class BenchDatasetTests(TestCase):
         self.assertGreaterEqual(self.generated.casualties, 600)
         self.assertEqual(HazardArea.pgh_event_model.objects.count(), 40)
         self.assertEqual(Casualty.pgh_event_model.objects.count(), self.generated.casualties)
+        self.assertEqual(IncidentSource.pgh_event_model.objects.count(), 600)
+        # Written set-based, not one touch (an UPDATE and its history event) per casualty.
+        self.assertEqual(Incident.pgh_event_model.objects.filter(pgh_label="update").count(), 0)
 
     def test_the_triggers_computed_every_field_as_for_any_other_write(self):
         for area in HazardArea.objects.all():
