@@ -13,6 +13,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import JSONRenderer
 
@@ -90,6 +91,17 @@ class PublicViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = StatementsPagination
     throttle_classes = [AnonymousThrottle]
     csv_name = "export"
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # As in the records' API: a misspelt filter is a 400 naming it, not a silent no-op.
+        allowed = {"format", "page", "page_size", *self.filterset_class.base_filters}
+        unknown = sorted(set(request.query_params) - allowed)
+        if unknown:
+            accepted = ", ".join(sorted(allowed))
+            raise ValidationError(
+                {name: [f"Unknown parameter. Accepted here: {accepted}."] for name in unknown}
+            )
 
     def is_csv(self):
         renderer = getattr(self.request, "accepted_renderer", None)

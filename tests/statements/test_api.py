@@ -176,6 +176,7 @@ class StatementsAPITests(TestCase):
             "/api/v1/metrics/?comparison=everything",
             "/api/v1/statements/?q=%00",
             "/api/v1/statements/?updated_since=yesterday",
+            "/api/v1/statements/?speakr=vugar-suleymanov",
         ):
             with self.subTest(url):
                 response = self.client.get(url)
