@@ -10,6 +10,7 @@ app_name = "api"
 
 urlpatterns = [
     path("", contamination.api_index, name="index"),
+    path("v1/", contamination.ApiRoot.as_view(), name="root"),
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("v1/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="swagger-ui"),
     path("v1/redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),

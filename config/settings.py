@@ -212,10 +212,23 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
     # Malformed-parameter errors name the parameter: {"bbox": ["..."]}.
     "NON_FIELD_ERRORS_KEY": "detail",
+    # Rate limits count per client address: REMOTE_ADDR unless proxies in front of the site
+    # add X-Forwarded-For (then their number, e.g. 1). Trusting that header without a proxy
+    # would let a client pick its own address, and so its own limit.
+    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mine Atlas API",
-    "DESCRIPTION": "Published records of landmine contamination, land release and incidents.",
+    "DESCRIPTION": (
+        "Published records of landmine contamination, land release and incidents: read-only, "
+        "no key. Drafts never appear; retracted records leave the lists and are announced in "
+        "`/api/v1/changes/`. Geo resources answer GeoJSON (RFC 7946, WGS 84 lon/lat) or CSV "
+        "(`?format=csv`). Filters share their names with the site; an unknown or malformed "
+        'parameter is a 400 naming it, e.g. `{"bbox": ["..."]}`. Every answer carries the data '
+        "version (`ETag`, `Last-Modified`, `X-Data-Version`): send `If-None-Match` for a 304. "
+        "Anonymous rate limits per client address answer 429 with `Retry-After`. "
+        "People's guide, examples, licence and citation: /api/."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

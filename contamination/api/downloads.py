@@ -13,6 +13,7 @@ import io
 import json
 import subprocess
 import tempfile
+import uuid
 import zipfile
 from pathlib import Path
 
@@ -321,7 +322,8 @@ class Download(PublicAPIView):
         path = folder / f"{etag}.download"
         if not path.exists():
             layers = layer_querysets(filterset)
-            partial = folder / f"{etag}.partial"
+            # A name of its own per request: two requests may build the same file at once.
+            partial = folder / f"{etag}.{uuid.uuid4().hex}.partial"
             if extension == "gpkg":
                 build_geopackage(request, version, layers, partial)
             else:
@@ -348,18 +350,35 @@ class Download(PublicAPIView):
             {
                 "type": "object",
                 "properties": {
-                    "data_version": {"type": "string", "format": "date-time", "nullable": True},
-                    "licence": {"type": "string"},
-                    "licence_url": {"type": "string", "format": "uri"},
-                    "citation": {"type": "string"},
+                    "data_version": {
+                        "type": "string",
+                        "format": "date-time",
+                        "nullable": True,
+                        "description": "Time of the last published change.",
+                    },
+                    "licence": {"type": "string", "description": "The data's licence."},
+                    "licence_url": {
+                        "type": "string",
+                        "format": "uri",
+                        "description": "The licence's text.",
+                    },
+                    "citation": {"type": "string", "description": "How to cite the data."},
                     "files": {
                         "type": "array",
+                        "description": "The files, each with the filters as query string.",
                         "items": {
                             "type": "object",
                             "properties": {
-                                "format": {"type": "string"},
-                                "description": {"type": "string"},
-                                "url": {"type": "string", "format": "uri"},
+                                "format": {"type": "string", "description": "File format."},
+                                "description": {
+                                    "type": "string",
+                                    "description": "What the file holds.",
+                                },
+                                "url": {
+                                    "type": "string",
+                                    "format": "uri",
+                                    "description": "Where to download it.",
+                                },
                             },
                             "required": ["format", "description", "url"],
                         },

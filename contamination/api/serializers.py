@@ -478,8 +478,11 @@ def geometry_schema(geometry_type):
         "type": "object",
         "description": f"A GeoJSON {geometry_type} in WGS 84 longitude/latitude.",
         "properties": {
-            "type": {"type": "string", "enum": [geometry_type]},
-            "coordinates": coordinates,
+            "type": {"type": "string", "enum": [geometry_type], "description": "Geometry type."},
+            "coordinates": {
+                **coordinates,
+                "description": "Longitude, latitude (WGS 84 degrees), nested as GeoJSON says.",
+            },
         },
         "required": ["type", "coordinates"],
     }
@@ -489,10 +492,13 @@ def feature_schema(resource, id_description="The record's id."):
     return {
         "type": "object",
         "properties": {
-            "type": {"type": "string", "enum": ["Feature"]},
+            "type": {"type": "string", "enum": ["Feature"], "description": "Always `Feature`."},
             "id": {"type": "integer", "description": id_description},
             "geometry": {**geometry_schema(resource.geometry_type), "nullable": True},
-            "properties": resource.property_schema(),
+            "properties": {
+                **resource.property_schema(),
+                "description": "The record's fields (see each).",
+            },
         },
         "required": ["type", "id", "geometry", "properties"],
     }
@@ -503,7 +509,13 @@ def page_link(description):
 
 
 def feature_collection_schema(resource, paginated=True):
-    properties = {"type": {"type": "string", "enum": ["FeatureCollection"]}}
+    properties = {
+        "type": {
+            "type": "string",
+            "enum": ["FeatureCollection"],
+            "description": "Always `FeatureCollection`.",
+        }
+    }
     if paginated:
         properties.update(
             count={
@@ -513,7 +525,11 @@ def feature_collection_schema(resource, paginated=True):
             next=page_link("The next page, or null on the last."),
             previous=page_link("The previous page, or null on the first."),
         )
-    properties["features"] = {"type": "array", "items": feature_schema(resource)}
+    properties["features"] = {
+        "type": "array",
+        "items": feature_schema(resource),
+        "description": "The features of this page, in the requested order.",
+    }
     return {
         "type": "object",
         "description": "A GeoJSON FeatureCollection (RFC 7946): WGS 84 longitude/latitude, "
@@ -528,17 +544,27 @@ CLUSTER_SCHEMA = {
     "description": "Incidents aggregated to a grid cell whose size follows the zoom: a GeoJSON "
     "FeatureCollection of points at the centre of each cell's (generalised) incidents.",
     "properties": {
-        "type": {"type": "string", "enum": ["FeatureCollection"]},
+        "type": {
+            "type": "string",
+            "enum": ["FeatureCollection"],
+            "description": "Always `FeatureCollection`.",
+        },
         "cell_deg": {"type": "number", "description": "Side of the grid cell, in degrees."},
         "features": {
             "type": "array",
+            "description": "One point per grid cell holding incidents, the largest first.",
             "items": {
                 "type": "object",
                 "properties": {
-                    "type": {"type": "string", "enum": ["Feature"]},
+                    "type": {
+                        "type": "string",
+                        "enum": ["Feature"],
+                        "description": "Always `Feature`.",
+                    },
                     "geometry": geometry_schema("Point"),
                     "properties": {
                         "type": "object",
+                        "description": "What the cell holds.",
                         "properties": {
                             "count": integer("Incidents in the cell."),
                             "killed": integer("People killed in them."),
@@ -582,6 +608,8 @@ class OrganisationSerializer(serializers.ModelSerializer):
         model = Organisation
         fields = ["id", "name", "acronym", "kind", "country", "website", "updated_at"]
         extra_kwargs = {
+            "id": {"help_text": "The organisation's id, as records cite it."},
+            "website": {"help_text": "Its website, if any."},
             "name": {"help_text": "Full name."},
             "acronym": {"help_text": "Short name, if any."},
             "updated_at": {"help_text": "Last change (UTC)."},
@@ -604,7 +632,10 @@ class SourceSerializer(serializers.ModelSerializer):
             "note",
             "updated_at",
         ]
-        extra_kwargs = {"updated_at": {"help_text": "Last change (UTC)."}}
+        extra_kwargs = {
+            "id": {"help_text": "The source's id, as records cite it (`sources`)."},
+            "updated_at": {"help_text": "Last change (UTC)."},
+        }
 
 
 def paginated(serializer_class):
@@ -617,7 +648,7 @@ def paginated(serializer_class):
             "count": serializers.IntegerField(help_text="Rows matching, on all pages."),
             "next": serializers.URLField(allow_null=True, help_text="The next page."),
             "previous": serializers.URLField(allow_null=True, help_text="The previous page."),
-            "results": serializer_class(many=True),
+            "results": serializer_class(many=True, help_text="The rows of this page."),
         },
     )
 
@@ -654,7 +685,7 @@ class PaginatedChangesSerializer(serializers.Serializer):
         allow_null=True,
         help_text="Time of the last published change: pass it as `since` next time.",
     )
-    results = ChangeSerializer(many=True)
+    results = ChangeSerializer(many=True, help_text="The changes, oldest first.")
 
 
 class HazardTotalsSerializer(serializers.Serializer):
@@ -753,18 +784,18 @@ class CasualtyGroupSerializer(GroupSerializer):
 
 class ReleaseStatsSerializer(StatsEnvelopeSerializer):
     group_by = serializers.CharField(help_text="How the rows are grouped.")
-    results = ReleaseGroupSerializer(many=True)
+    results = ReleaseGroupSerializer(many=True, help_text="One row per group.")
 
 
 class ItemsStatsSerializer(StatsEnvelopeSerializer):
     group_by = serializers.CharField(help_text="How the rows are grouped.")
     totals = ItemsSerializer(help_text="All groups together.")
-    results = ItemsGroupSerializer(many=True)
+    results = ItemsGroupSerializer(many=True, help_text="One row per group.")
 
 
 class CasualtyStatsSerializer(StatsEnvelopeSerializer):
     group_by = serializers.CharField(help_text="How the rows are grouped.")
-    results = CasualtyGroupSerializer(many=True)
+    results = CasualtyGroupSerializer(many=True, help_text="One row per group.")
 
 
 class AreaFiguresSerializer(serializers.Serializer):
@@ -787,7 +818,7 @@ class AreaFiguresSerializer(serializers.Serializer):
 
 
 class AreaStatsSerializer(StatsEnvelopeSerializer):
-    results = AreaFiguresSerializer(many=True)
+    results = AreaFiguresSerializer(many=True, help_text="One row per area.")
 
 
 ERROR_SCHEMA = {
@@ -802,7 +833,7 @@ ERROR_SCHEMA = {
 
 DETAIL_SCHEMA = {
     "type": "object",
-    "properties": {"detail": {"type": "string", "description": "What happened."}},
+    "properties": {"detail": {"type": "string", "description": "What happened, for people."}},
     "required": ["detail"],
 }
 
@@ -810,9 +841,14 @@ GONE_SCHEMA = {
     "type": "object",
     "description": "The record was retracted: it stays listed in /api/v1/changes/ with its note.",
     "properties": {
-        "detail": {"type": "string"},
+        "detail": {"type": "string", "description": "Says that the record was retracted."},
         "reference": {"type": "string", "description": "The record's public reference."},
-        "retracted_at": {"type": "string", "format": "date-time", "nullable": True},
+        "retracted_at": {
+            "type": "string",
+            "format": "date-time",
+            "nullable": True,
+            "description": "When it was retracted (UTC).",
+        },
         "retraction_note": {"type": "string", "description": "Why it was retracted."},
     },
     "required": ["detail", "reference", "retracted_at", "retraction_note"],

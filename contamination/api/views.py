@@ -111,6 +111,7 @@ def bad_request(parameter, message):
 
 
 PAGE_PARAMETERS = {"page", "page_size"}
+MAX_PAGE = 10**9
 MAX_ID = 2**63 - 1  # PostgreSQL bigint: a larger id cannot exist (and must not reach SQL)
 
 
@@ -196,6 +197,8 @@ class PublicAPIView(GenericAPIView):
     def page_numbers(self, request, default_size, max_size):
         page = _positive_int(request, "page", 1, None)
         size = _positive_int(request, "page_size", default_size, max_size)
+        if page > MAX_PAGE:  # no such page; its offset would not even fit in SQL's bigint
+            raise NotFound(f"Page {page} is past the last page.")
         return page, size
 
     def page_links(self, request, page, size, count):
@@ -368,7 +371,7 @@ class GeoListView(PublicAPIView):
         geometry, precision = self.geometry(zoom)
         if output == "csv":
             count = cached_count(queryset, version, f"{request.path}|{_filter_key(request)}")
-            self.page_links(request, page, size, count)
+            following, previous = self.page_links(request, page, size, count)
             content = csv_copy(
                 window,
                 self.resource.csv_columns(),
@@ -378,6 +381,13 @@ class GeoListView(PublicAPIView):
             )
             response = csv_response(content, f"{self.resource.name}.csv")
             response["X-Total-Count"] = str(count)
+            links = [
+                f'<{url}>; rel="{rel}"'
+                for rel, url in (("next", following), ("prev", previous))
+                if url
+            ]
+            if links:
+                response["Link"] = ", ".join(links)
             return response
         text, returned = geojson.features(
             window, self.resource.properties(), geometry_field=geometry, precision=precision
@@ -492,7 +502,8 @@ def geo_list_schema(resource, tag, description, *, zoom=True):
             (200, "application/json"): OpenApiResponse(s.feature_collection_schema(resource)),
             (200, "text/csv"): OpenApiResponse(
                 OpenApiTypes.STR,
-                description="The same page as CSV; `X-Total-Count` gives the total.",
+                description="The same page as CSV; `X-Total-Count` gives the total and `Link` "
+                "(RFC 8288) the next and previous pages.",
             ),
             **not_modified_response(),
             **error_responses(),
@@ -868,6 +879,19 @@ CHANGE_PART_SQL = """
 """
 
 
+# An incident whose casualties were added, changed or removed has changed too, even if its
+# own row was not written (an import may replace casualties only).
+CASUALTY_CHANGES_SQL = """
+    SELECT 'incident', i.id, i.reference, 'changed', max(e.pgh_created_at), i.published_at,
+           i.retracted_at, ''
+    FROM contamination_casualtyevent e
+    JOIN contamination_incident i ON i.id = e.incident_id
+    WHERE e.pgh_created_at >= %(since)s AND i.updated_at < %(since)s
+      AND i.publication_status = 'published'
+    GROUP BY i.id
+"""
+
+
 class ChangeFilterForm(filters.forms.Form):
     since = filters.IsoDateTimeField(
         required=True,
@@ -926,6 +950,8 @@ class ChangeList(PublicAPIView):
             CHANGE_PART_SQL.format(kind=kind, table=CHANGE_KINDS[kind][0]._meta.db_table)
             for kind in kinds
         )
+        if "incident" in kinds:
+            parts += "\n    UNION ALL\n" + CASUALTY_CHANGES_SQL
         sql = CHANGES_SQL.format(parts=parts)
         page, size = self.page_numbers(request, 1000, 10000)
         params = {"since": form.cleaned_data["since"], "limit": size, "offset": (page - 1) * size}
@@ -1122,6 +1148,63 @@ class AreaStats(StatsView):
                 raise bad_request("level", "Expected 0 (countries) or 1 (units).")
             areas = areas.filter(level=int(level))
         return {"results": stats.area_figures(areas, *records)}
+
+
+@get_schema(
+    operation_id="root",
+    tags=["meta"],
+    description="Every resource of version 1, by name, with its address, and the data version.",
+    parameters=[FORMAT_JSON],
+    responses={
+        (200, "application/json"): OpenApiResponse(
+            {
+                "type": "object",
+                "properties": {
+                    "data_version": {
+                        "type": "string",
+                        "format": "date-time",
+                        "description": "Time of the last published change.",
+                    },
+                    "documentation": {
+                        "type": "string",
+                        "format": "uri",
+                        "description": "The guide for people: examples, licence, citation.",
+                    },
+                    "resources": {
+                        "type": "object",
+                        "additionalProperties": {"type": "string", "format": "uri"},
+                        "description": "Resource name → address.",
+                    },
+                },
+                "required": ["data_version", "documentation", "resources"],
+            }
+        ),
+        **error_responses(),
+    },
+)
+class ApiRoot(PublicAPIView):
+    """What version 1 offers: every route without a path parameter, from config/api_urls.py."""
+
+    paginated = False
+
+    def get(self, request):
+        self.check_query(request)
+        from config import api_urls  # noqa: PLC0415 (the URL module imports these views)
+
+        resources = {
+            pattern.name: request.build_absolute_uri(reverse(f"api:{pattern.name}"))
+            for pattern in api_urls.urlpatterns
+            if str(pattern.pattern).startswith("v1/")
+            and "<" not in str(pattern.pattern)
+            and str(pattern.pattern) != "v1/"
+        }
+        return json_response(
+            {
+                "data_version": version_text(data_version()),
+                "documentation": request.build_absolute_uri(reverse("api:index")),
+                "resources": resources,
+            }
+        )
 
 
 # --- The page for people ----------------------------------------------------------------

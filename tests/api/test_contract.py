@@ -51,6 +51,16 @@ class ContractTests(APITestCase):
                 self.assertEqual(response.status_code, 200, response.content[:300])
                 self.assertMatchesExpected(name, response)
 
+    def test_the_root_lists_every_resource_with_its_address(self):
+        # Not a stored file: other apps add their routes to the same list.
+        root = self.get("/api/v1/").json()
+        self.assertEqual(root["data_version"], "2024-01-15T13:00:00Z")
+        resources = root["resources"]
+        self.assertEqual(resources["hazard-area-list"], "http://testserver/api/v1/hazard-areas/")
+        for name in ("area-list", "incident-clusters", "change-list", "stats-summary", "schema"):
+            self.assertIn(name, resources)
+        self.assertNotIn("area-detail", resources)
+
     def test_geo_lists_are_geojson_and_csv_lists_are_csv(self):
         for path, content_type in [
             ("/api/v1/hazard-areas/", "application/geo+json"),

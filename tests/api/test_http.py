@@ -44,6 +44,20 @@ class ConditionalGetTests(APITestCase):
         self.assertEqual(again.status_code, 304)
 
 
+class MethodTests(APITestCase):
+    def test_head_answers_the_headers_without_the_body(self):
+        response = self.client.head("/api/v1/hazard-areas/")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.content, b"")
+        self.assertTrue(response["ETag"])
+
+    def test_the_api_is_read_only(self):
+        for method in ("post", "put", "patch", "delete"):
+            with self.subTest(method=method):
+                response = getattr(self.client, method)("/api/v1/hazard-areas/")
+                self.assertEqual(response.status_code, 405)
+
+
 class CompressionTests(APITestCase):
     def test_clients_that_accept_gzip_get_the_same_body_compressed(self):
         plain = self.get("/api/v1/hazard-areas/")
@@ -78,6 +92,12 @@ class RateLimitTests(APITestCase):
         self.assertEqual(response.status_code, 429)
         self.assertGreater(int(response["Retry-After"]), 0)
         self.assertIn("detail", response.json())
+
+    @override_settings(API_RATE_LIMIT="1/minute")
+    def test_a_client_cannot_escape_the_limit_by_forging_x_forwarded_for(self):
+        self.assertEqual(self.get("/api/v1/sources/", X_Forwarded_For="10.0.0.1").status_code, 200)
+        response = self.get("/api/v1/sources/", X_Forwarded_For="10.0.0.2")
+        self.assertEqual(response.status_code, 429)
 
     @override_settings(API_DOWNLOAD_RATE_LIMIT="1/hour")
     def test_bulk_downloads_have_their_own_smaller_limit(self):

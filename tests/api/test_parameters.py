@@ -136,5 +136,19 @@ class ParameterTests(APITestCase):
         second = self.get("/api/v1/hazard-areas/?page_size=2&page=2").json()
         self.assertIsNone(second["next"])
         self.assertEqual(len(second["features"]), 1)
+        csv = self.get("/api/v1/hazard-areas/?page_size=2&format=csv")
+        self.assertEqual(csv["X-Total-Count"], "3")
+        self.assertEqual(
+            csv["Link"],
+            '<http://testserver/api/v1/hazard-areas/?page_size=2&format=csv&page=2>; rel="next"',
+        )
+        for path in (
+            "/api/v1/hazard-areas/?page=99999999999999999999999",
+            "/api/v1/organisations/?page=99999999999999999999999",
+            "/api/v1/changes/?since=2020-01-01&page=99999999999999999999999",
+            "/api/v1/hazard-areas/99999999999999999999999/",
+        ):
+            with self.subTest(path=path):
+                self.assertEqual(self.get(path).status_code, 404)
         past = self.get("/api/v1/hazard-areas/?page_size=2&page=3")
         self.assertEqual(past.status_code, 404)

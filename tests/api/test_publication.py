@@ -3,6 +3,7 @@
 import io
 import zipfile
 
+from contamination.models import Casualty, Incident
 from tests.api.dataset import HIDDEN, SINCE, APITestCase
 
 PUBLIC_PATHS = [
@@ -78,6 +79,17 @@ class PublicationTests(APITestCase):
         self.assertNotIn("IN-DRAFT", changes)
         retraction = next(row for row in results if row["reference"] == "HA-RETRACTED")
         self.assertEqual(retraction["retraction_note"], "Duplicate of HA-1.")
+
+    def test_a_casualty_change_lists_its_incident_as_changed(self):
+        incident = Incident.objects.get(reference="IN-3")
+        Casualty.objects.create(incident=incident, outcome="injured")
+        Casualty.objects.create(
+            incident=Incident.objects.get(reference="IN-DRAFT"), outcome="injured"
+        )
+        results = self.get("/api/v1/changes/?since=2024-01-16").json()["results"]
+        self.assertEqual(
+            [(row["reference"], row["change"]) for row in results], [("IN-3", "changed")]
+        )
 
     def test_the_changes_feed_starts_at_since(self):
         results = self.get("/api/v1/changes/?since=2024-01-15T12:01:30Z").json()["results"]

@@ -56,6 +56,34 @@ class SchemaValidationTests(SimpleTestCase):
                     self.assertTrue(parameter.get("description"), parameter["name"])
 
 
+def undescribed_fields(schema, path="", found=None):
+    """Paths of object properties without a description, anywhere in an OpenAPI document."""
+    found = [] if found is None else found
+    if isinstance(schema, dict):
+        if schema.get("type") == "object" and isinstance(schema.get("properties"), dict):
+            for name, field in schema["properties"].items():
+                if not ("description" in field or "$ref" in field or "allOf" in field):
+                    found.append(f"{path}.{name}")
+                undescribed_fields(field, f"{path}.{name}", found)
+            for key, value in schema.items():
+                if key != "properties":
+                    undescribed_fields(value, f"{path}.{key}", found)
+        else:
+            for key, value in schema.items():
+                undescribed_fields(value, f"{path}.{key}", found)
+    elif isinstance(schema, list):
+        for index, value in enumerate(schema):
+            undescribed_fields(value, f"{path}[{index}]", found)
+    return found
+
+
+class FieldDescriptionTests(SimpleTestCase):
+    def test_every_field_of_every_answer_is_described(self):
+        cache.clear()
+        document = self.client.get("/api/v1/schema/?format=json").json()
+        self.assertEqual(undescribed_fields(document), [])
+
+
 @override_settings(
     API_RATE_LIMIT="1000000/minute",
     API_DOWNLOAD_RATE_LIMIT="1000000/minute",
