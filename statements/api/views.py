@@ -83,6 +83,18 @@ class StatementsPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
 
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        descriptions = {
+            "count": "Rows matching the filters, on all pages.",
+            "next": "The next page, if any.",
+            "previous": "The previous page, if any.",
+            "results": "This page's rows.",
+        }
+        for name, description in descriptions.items():
+            response["properties"][name]["description"] = description
+        return response
+
 
 class PublicViewSet(viewsets.ReadOnlyModelViewSet):
     """JSON or CSV (`?format=csv`: the whole filtered list in one file, not one page)."""
