@@ -208,7 +208,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_RATE_LIMIT", "120/minute")},
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_RATE_LIMIT", "300/minute")},
     "UNAUTHENTICATED_USER": None,
     # Malformed-parameter errors name the parameter: {"bbox": ["..."]}.
     "NON_FIELD_ERRORS_KEY": "detail",
@@ -238,7 +238,7 @@ SPECTACULAR_SETTINGS = {
 # Researchers' API (contamination/api): rate limits per client address ("N/second|minute|
 # hour|day"; 429 with Retry-After), the answer cache keyed on the data version, the licence
 # and citation shipped with every download.
-API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120/minute")
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300/minute")
 API_DOWNLOAD_RATE_LIMIT = os.environ.get("API_DOWNLOAD_RATE_LIMIT", "10/hour")
 API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 24 * 3600)
 API_CACHE_MAX_BYTES = env_int("API_CACHE_MAX_BYTES", 8 * 1024 * 1024)
@@ -260,11 +260,18 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 
 # --- Cache ------------------------------------------------------------------------------
 
+# In memory per process by default. CACHE_DIR gives every gunicorn worker one shared cache
+# (and so one rate-limit count per client) in files.
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "mineatlas",
-    }
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ["CACHE_DIR"],
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 5000)},
+        }
+        if os.environ.get("CACHE_DIR")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "mineatlas"}
+    )
 }
 
 # --- Logging ----------------------------------------------------------------------------

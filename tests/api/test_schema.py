@@ -56,13 +56,48 @@ class SchemaValidationTests(SimpleTestCase):
                     self.assertTrue(parameter.get("description"), parameter["name"])
 
 
+# The contamination API's paths (other apps describe their own, in their own tests).
+OWN_PATHS = (
+    "/api/v1/areas/",
+    "/api/v1/hazard-areas/",
+    "/api/v1/land-releases/",
+    "/api/v1/incidents/",
+    "/api/v1/organisations/",
+    "/api/v1/sources/",
+    "/api/v1/changes/",
+    "/api/v1/stats/",
+    "/api/v1/downloads/",
+)
+
+
+def own_operations(document):
+    """This app's operations, with every `$ref` replaced by the component it names."""
+
+    def resolve(node, seen=()):
+        if isinstance(node, dict):
+            reference = node.get("$ref")
+            if reference and reference not in seen:
+                name = reference.rsplit("/", 1)[-1]
+                return resolve(document["components"]["schemas"][name], (*seen, reference))
+            return {key: resolve(value, seen) for key, value in node.items()}
+        if isinstance(node, list):
+            return [resolve(value, seen) for value in node]
+        return node
+
+    return {
+        path: resolve(operations)
+        for path, operations in document["paths"].items()
+        if path == "/api/v1/" or path.startswith(OWN_PATHS)
+    }
+
+
 def undescribed_fields(schema, path="", found=None):
-    """Paths of object properties without a description, anywhere in an OpenAPI document."""
+    """Paths of object properties without a description, anywhere in `schema`."""
     found = [] if found is None else found
     if isinstance(schema, dict):
         if schema.get("type") == "object" and isinstance(schema.get("properties"), dict):
             for name, field in schema["properties"].items():
-                if not ("description" in field or "$ref" in field or "allOf" in field):
+                if "description" not in field:
                     found.append(f"{path}.{name}")
                 undescribed_fields(field, f"{path}.{name}", found)
             for key, value in schema.items():
@@ -81,7 +116,9 @@ class FieldDescriptionTests(SimpleTestCase):
     def test_every_field_of_every_answer_is_described(self):
         cache.clear()
         document = self.client.get("/api/v1/schema/?format=json").json()
-        self.assertEqual(undescribed_fields(document), [])
+        operations = own_operations(document)
+        self.assertIn("/api/v1/hazard-areas/", operations)
+        self.assertEqual(undescribed_fields(operations), [])
 
 
 @override_settings(
