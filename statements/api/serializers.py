@@ -57,7 +57,7 @@ class PersonSerializer(serializers.ModelSerializer):
 
 
 class CitationSerializer(serializers.ModelSerializer):
-    source = SourceSerializer()
+    source = SourceSerializer(help_text="The document.")
 
     class Meta:
         model = StatementSource
@@ -142,13 +142,17 @@ class RecordsSerializer(serializers.Serializer):
     breakdown = serializers.DictField(
         child=serializers.FloatField(allow_null=True), help_text="Parts of the value."
     )
-    coverage = CoverageSerializer(allow_null=True)
+    coverage = CoverageSerializer(
+        allow_null=True, help_text="What the records counted cover; null when not compared."
+    )
 
 
 class ClaimDetailSerializer(ClaimListSerializer):
     """One claim, with what the records show beside it (one extra query)."""
 
-    records = serializers.SerializerMethodField()
+    records = serializers.SerializerMethodField(
+        help_text="What the published records show for the same area and dates."
+    )
 
     class Meta(ClaimListSerializer.Meta):
         fields = [*ClaimListSerializer.Meta.fields, "records"]
@@ -176,8 +180,10 @@ class ClaimDetailSerializer(ClaimListSerializer):
 class StatementSerializer(serializers.ModelSerializer):
     key = serializers.CharField(source="reference", help_text="Stable identifier.")
     page = serializers.SerializerMethodField(help_text="The statement's page on the site.")
-    speaker_person = PersonSerializer(allow_null=True)
-    speaker_organisation = OrganisationSerializer(allow_null=True)
+    speaker_person = PersonSerializer(allow_null=True, help_text="The person who spoke, if any.")
+    speaker_organisation = OrganisationSerializer(
+        allow_null=True, help_text="The organisation spoken for, or that issued it."
+    )
     sources = CitationSerializer(
         source="citations", many=True, help_text="Where it was published, in order."
     )
