@@ -85,6 +85,33 @@ REFRESH_INCIDENTS_INSIDE_TRIGGER = pgtrigger.Trigger(
 )
 
 
+def touch_parent_trigger(parent_table, foreign_key):
+    """After a change to a row that belongs to a record, move the record's updated_at.
+
+    Citations and casualties are part of their record: `updated_since` and the data version
+    must see them change (the parent's own trigger sets the time and records history).
+    """
+    return pgtrigger.Trigger(
+        name="touch_record",
+        when=pgtrigger.After,
+        operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+        func=f"""
+        BEGIN
+            IF TG_OP <> 'DELETE' THEN
+                UPDATE {parent_table} SET updated_at = clock_timestamp()
+                WHERE id = NEW.{foreign_key};
+            END IF;
+            IF TG_OP <> 'INSERT' THEN
+                UPDATE {parent_table} SET updated_at = clock_timestamp()
+                WHERE id = OLD.{foreign_key}
+                  AND (TG_OP = 'DELETE' OR OLD.{foreign_key} IS DISTINCT FROM NEW.{foreign_key});
+            END IF;
+            RETURN NULL;
+        END;
+        """,
+    )
+
+
 def computed_fields_trigger(body):
     return pgtrigger.Trigger(
         name="computed_fields",
@@ -452,10 +479,12 @@ class HazardArea(Record):
         return None if self.area_m2 is None else self.area_m2 / 1e6
 
 
+@track_history()
 class HazardAreaSource(SourceCitation):
     hazard_area = models.ForeignKey(HazardArea, on_delete=models.CASCADE, related_name="citations")
 
     class Meta:
+        triggers = [touch_parent_trigger("contamination_hazardarea", "hazard_area_id")]
         constraints = [
             models.UniqueConstraint(
                 fields=["hazard_area", "source"], name="contamination_hazardareasource_once"
@@ -585,12 +614,14 @@ class LandRelease(Record):
         return None if self.area_m2 is None else self.area_m2 / 1e6
 
 
+@track_history()
 class LandReleaseSource(SourceCitation):
     land_release = models.ForeignKey(
         LandRelease, on_delete=models.CASCADE, related_name="citations"
     )
 
     class Meta:
+        triggers = [touch_parent_trigger("contamination_landrelease", "land_release_id")]
         constraints = [
             models.UniqueConstraint(
                 fields=["land_release", "source"], name="contamination_landreleasesource_once"
@@ -734,10 +765,12 @@ class Incident(Record):
             raise ValidationError({"location": error.messages}) from None
 
 
+@track_history()
 class IncidentSource(SourceCitation):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="citations")
 
     class Meta:
+        triggers = [touch_parent_trigger("contamination_incident", "incident_id")]
         constraints = [
             models.UniqueConstraint(
                 fields=["incident", "source"], name="contamination_incidentsource_once"
@@ -778,6 +811,7 @@ class Casualty(models.Model):
     class Meta:
         verbose_name_plural = "casualties"
         ordering = ["incident", "id"]
+        triggers = [touch_parent_trigger("contamination_incident", "incident_id")]
 
     def __str__(self):
         return f"{self.get_outcome_display()} ({self.get_group_display().lower()})"

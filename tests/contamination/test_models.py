@@ -188,3 +188,26 @@ class TriggerInstallationTests(TestCase):
         self.assertTrue(any("HazardArea:computed_fields" in line for line in lines))
         problems = [line for line in lines if not line.startswith("INSTALLED")]
         self.assertEqual(problems, [])
+
+
+class PartsOfARecordTests(TestCase):
+    """Citations and casualties belong to their record: changing them changes the record."""
+
+    def test_adding_a_citation_moves_the_record_and_is_in_history(self):
+        area = factories.make_hazard_area()
+        before = area.updated_at
+        citation = area.citations.create(source=factories.make_source(), page="12")
+        area.refresh_from_db()
+        self.assertGreater(area.updated_at, before)
+        self.assertEqual(
+            list(citation.pgh_event_model.objects.values_list("pgh_label", flat=True)),
+            ["insert"],
+        )
+
+    def test_removing_a_casualty_moves_the_incident(self):
+        incident = factories.make_incident(casualties=[{"outcome": "killed"}])
+        incident.refresh_from_db()
+        before = incident.updated_at
+        incident.casualties.get().delete()
+        incident.refresh_from_db()
+        self.assertGreater(incident.updated_at, before)
