@@ -23,6 +23,7 @@ from contamination.models import (
     Source,
     SourceCitation,
     computed_fields_trigger,
+    touch_parent_trigger,
     track_history,
     validate_not_future,
 )
@@ -323,6 +324,7 @@ def format_partial_date(value, precision):
     return f"{value.day} {value:%B %Y}"
 
 
+@track_history()
 class StatementSource(SourceCitation):
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="citations")
     position = models.PositiveSmallIntegerField(default=0, help_text="Order on the page.")
@@ -332,6 +334,7 @@ class StatementSource(SourceCitation):
 
     class Meta:
         ordering = ["position", "id"]
+        triggers = [touch_parent_trigger("statements_statement", "statement_id")]
         constraints = [
             models.UniqueConstraint(
                 fields=["statement", "source"],
@@ -408,6 +411,8 @@ class Claim(models.Model):
 
     class Meta:
         ordering = ["statement", "position", "id"]
+        # A claim is part of its statement: `updated_since` must see it change.
+        triggers = [touch_parent_trigger("statements_statement", "statement_id")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(value__gte=0),
