@@ -241,8 +241,6 @@ class Statement(Record):
 
     objects = StatementQuerySet.as_manager()
 
-    computed_fields = ["updated_at", "published_at", "retracted_at"]
-
     class Meta:
         # Undated statements last: "latest" must not open with a statement of unknown date.
         ordering = [F("date").desc(nulls_last=True), "-id"]
@@ -262,10 +260,6 @@ class Statement(Record):
 
     def __str__(self):
         return f"{self.speaker_name}, {self.date_display}"
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        self.refresh_computed_fields()
 
     def get_absolute_url(self):
         return reverse("statements:statement-detail", args=[self.reference])
