@@ -47,9 +47,10 @@ db-down:
 migrate:
 	@$(BIN)/python manage.py migrate --no-input -v 0
 
-# Reference data every time (idempotent), demo data only into an empty database.
+# Reference data and statements every time (idempotent), demo data only into an empty database.
 data:
 	@$(BIN)/python manage.py load_boundaries
+	@$(BIN)/python manage.py load_statements
 	@$(BIN)/python manage.py load_demo_data --if-empty
 
 lint:

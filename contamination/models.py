@@ -284,8 +284,15 @@ class Record(models.Model):
 
     objects = RecordQuerySet.as_manager()
 
+    # Columns the database's triggers set on write, reloaded after `save()`.
+    computed_fields = ["updated_at", "published_at", "retracted_at"]
+
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.refresh_computed_fields()
 
     @property
     def is_published(self):
@@ -332,6 +339,37 @@ def validate_geometry(geometry):
         raise ValidationError(errors)
 
 
+class GeoRecord(Record):
+    """A record with geometry, validated before saving, and a unit computed by the database."""
+
+    # Name of the geometry field that `clean()` validates.
+    geometry_field = "geometry"
+    computed_fields = ["admin_area", *Record.computed_fields]
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        try:
+            validate_geometry(getattr(self, self.geometry_field))
+        except ValidationError as error:
+            raise ValidationError({self.geometry_field: error.messages}) from None
+
+
+class AreaRecord(GeoRecord):
+    """A record drawn as a polygon, with its geodesic area computed by the database."""
+
+    computed_fields = ["area_m2", *GeoRecord.computed_fields]
+
+    class Meta:
+        abstract = True
+
+    @property
+    def area_km2(self):
+        return None if self.area_m2 is None else self.area_m2 / 1e6
+
+
 class SourceCitation(models.Model):
     source = models.ForeignKey(Source, on_delete=models.PROTECT)
     page = models.CharField(max_length=50, blank=True, help_text="Page or section cited.")
@@ -345,7 +383,7 @@ class SourceCitation(models.Model):
 
 
 @track_history()
-class HazardArea(Record):
+class HazardArea(AreaRecord):
     class Category(models.TextChoices):
         SUSPECTED = "sha", "Suspected hazardous area (SHA)"
         CONFIRMED = "cha", "Confirmed hazardous area (CHA)"
@@ -434,8 +472,6 @@ class HazardArea(Record):
 
     objects = HazardAreaQuerySet.as_manager()
 
-    computed_fields = ["area_m2", "admin_area", "updated_at", "published_at", "retracted_at"]
-
     class Meta:
         ordering = ["-identified_on", "-id"]
         triggers = [
@@ -460,23 +496,8 @@ class HazardArea(Record):
     def __str__(self):
         return f"{self.reference}: {self.name}"
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        self.refresh_computed_fields()
-
     def get_absolute_url(self):
         return reverse("contamination:hazard-area-detail", args=[self.pk])
-
-    def clean(self):
-        super().clean()
-        try:
-            validate_geometry(self.geometry)
-        except ValidationError as error:
-            raise ValidationError({"geometry": error.messages}) from None
-
-    @property
-    def area_km2(self):
-        return None if self.area_m2 is None else self.area_m2 / 1e6
 
 
 @track_history()
@@ -493,7 +514,7 @@ class HazardAreaSource(SourceCitation):
 
 
 @track_history()
-class LandRelease(Record):
+class LandRelease(AreaRecord):
     class Method(models.TextChoices):
         CANCELLED = "cancelled", "Cancelled (non-technical survey)"
         REDUCED = "reduced", "Reduced (technical survey)"
@@ -557,8 +578,6 @@ class LandRelease(Record):
 
     objects = LandReleaseQuerySet.as_manager()
 
-    computed_fields = ["area_m2", "admin_area", "updated_at", "published_at", "retracted_at"]
-
     class Meta:
         ordering = ["-completed_on", "-id"]
         triggers = [
@@ -589,29 +608,17 @@ class LandRelease(Record):
     def __str__(self):
         return f"{self.reference} ({self.get_method_display()})"
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        self.refresh_computed_fields()
-
     def get_absolute_url(self):
         return reverse("contamination:land-release-detail", args=[self.pk])
 
     def clean(self):
         super().clean()
-        try:
-            validate_geometry(self.geometry)
-        except ValidationError as error:
-            raise ValidationError({"geometry": error.messages}) from None
         if self.started_on and self.completed_on and self.completed_on < self.started_on:
             raise ValidationError({"completed_on": "Completion cannot come before the start."})
 
     @property
     def items_found(self):
         return self.ap_mines_found + self.at_mines_found + self.uxo_found + self.other_items_found
-
-    @property
-    def area_km2(self):
-        return None if self.area_m2 is None else self.area_m2 / 1e6
 
 
 @track_history()
@@ -636,7 +643,7 @@ class DatePrecision(models.TextChoices):
 
 
 @track_history()
-class Incident(Record):
+class Incident(GeoRecord):
     class LocationPrecision(models.TextChoices):
         EXACT = "exact", "Exact"
         APPROXIMATE = "approximate", "Approximate"
@@ -711,13 +718,8 @@ class Incident(Record):
 
     objects = IncidentQuerySet.as_manager()
 
-    computed_fields = [
-        "admin_area",
-        "is_in_hazard_area",
-        "updated_at",
-        "published_at",
-        "retracted_at",
-    ]
+    geometry_field = "location"
+    computed_fields = ["is_in_hazard_area", *GeoRecord.computed_fields]
 
     class Meta:
         ordering = ["-occurred_on", "-id"]
@@ -750,19 +752,8 @@ class Incident(Record):
     def __str__(self):
         return f"{self.reference} ({self.occurred_on:%Y-%m-%d})"
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        self.refresh_computed_fields()
-
     def get_absolute_url(self):
         return reverse("contamination:incident-detail", args=[self.pk])
-
-    def clean(self):
-        super().clean()
-        try:
-            validate_geometry(self.location)
-        except ValidationError as error:
-            raise ValidationError({"location": error.messages}) from None
 
 
 @track_history()

@@ -23,6 +23,7 @@ from contamination.models import (
     Source,
     SourceCitation,
     computed_fields_trigger,
+    touch_parent_trigger,
     track_history,
     validate_not_future,
 )
@@ -240,8 +241,6 @@ class Statement(Record):
 
     objects = StatementQuerySet.as_manager()
 
-    computed_fields = ["updated_at", "published_at", "retracted_at"]
-
     class Meta:
         # Undated statements last: "latest" must not open with a statement of unknown date.
         ordering = [F("date").desc(nulls_last=True), "-id"]
@@ -261,10 +260,6 @@ class Statement(Record):
 
     def __str__(self):
         return f"{self.speaker_name}, {self.date_display}"
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        self.refresh_computed_fields()
 
     def get_absolute_url(self):
         return reverse("statements:statement-detail", args=[self.reference])
@@ -323,6 +318,7 @@ def format_partial_date(value, precision):
     return f"{value.day} {value:%B %Y}"
 
 
+@track_history()
 class StatementSource(SourceCitation):
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="citations")
     position = models.PositiveSmallIntegerField(default=0, help_text="Order on the page.")
@@ -332,6 +328,7 @@ class StatementSource(SourceCitation):
 
     class Meta:
         ordering = ["position", "id"]
+        triggers = [touch_parent_trigger("statements_statement", "statement_id")]
         constraints = [
             models.UniqueConstraint(
                 fields=["statement", "source"],
@@ -408,6 +405,8 @@ class Claim(models.Model):
 
     class Meta:
         ordering = ["statement", "position", "id"]
+        # A claim is part of its statement: `updated_since` must see it change.
+        triggers = [touch_parent_trigger("statements_statement", "statement_id")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(value__gte=0),

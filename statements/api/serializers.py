@@ -57,7 +57,7 @@ class PersonSerializer(serializers.ModelSerializer):
 
 
 class CitationSerializer(serializers.ModelSerializer):
-    source = SourceSerializer()
+    source = SourceSerializer(help_text="The document.")
 
     class Meta:
         model = StatementSource
@@ -65,6 +65,7 @@ class CitationSerializer(serializers.ModelSerializer):
 
 
 class ClaimSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(read_only=True, help_text="The claim's id (its API address).")
     metric = serializers.SlugRelatedField(slug_field="code", read_only=True)
     scope = serializers.SlugRelatedField(
         slug_field="code",
@@ -103,9 +104,20 @@ class ClaimListSerializer(ClaimSerializer):
     """A claim on its own, with the statement it comes from."""
 
     statement = serializers.SlugRelatedField(slug_field="reference", read_only=True)
-    speaker = serializers.CharField(source="statement.speaker_name", read_only=True)
-    statement_date = serializers.DateField(source="statement.date", read_only=True, allow_null=True)
-    side = serializers.CharField(source="statement.side", read_only=True)
+    speaker = serializers.CharField(
+        source="statement.speaker_name",
+        read_only=True,
+        help_text="Who spoke: the person, else the organisation.",
+    )
+    statement_date = serializers.DateField(
+        source="statement.date",
+        read_only=True,
+        allow_null=True,
+        help_text="When the statement was made (see its precision); null when unknown.",
+    )
+    side = serializers.CharField(
+        source="statement.side", read_only=True, help_text="The statement's side."
+    )
 
     class Meta(ClaimSerializer.Meta):
         fields = [
@@ -124,19 +136,23 @@ class RecordsSerializer(serializers.Serializer):
     comparison = serializers.CharField(help_text="What the metric is set beside, if anything.")
     reason = serializers.CharField(help_text="Why the records are not set beside it, if so.")
     value = serializers.FloatField(allow_null=True, help_text="In the claim's unit.")
-    unit = serializers.CharField()
-    as_of = serializers.DateField(allow_null=True)
-    since = serializers.DateField(allow_null=True)
+    unit = serializers.CharField(help_text="Unit of `value` (the claim's, for areas).")
+    as_of = serializers.DateField(allow_null=True, help_text="Records counted up to this date.")
+    since = serializers.DateField(allow_null=True, help_text="And from this date, if any.")
     breakdown = serializers.DictField(
         child=serializers.FloatField(allow_null=True), help_text="Parts of the value."
     )
-    coverage = CoverageSerializer(allow_null=True)
+    coverage = CoverageSerializer(
+        allow_null=True, help_text="What the records counted cover; null when not compared."
+    )
 
 
 class ClaimDetailSerializer(ClaimListSerializer):
     """One claim, with what the records show beside it (one extra query)."""
 
-    records = serializers.SerializerMethodField()
+    records = serializers.SerializerMethodField(
+        help_text="What the published records show for the same area and dates."
+    )
 
     class Meta(ClaimListSerializer.Meta):
         fields = [*ClaimListSerializer.Meta.fields, "records"]
@@ -164,10 +180,14 @@ class ClaimDetailSerializer(ClaimListSerializer):
 class StatementSerializer(serializers.ModelSerializer):
     key = serializers.CharField(source="reference", help_text="Stable identifier.")
     page = serializers.SerializerMethodField(help_text="The statement's page on the site.")
-    speaker_person = PersonSerializer(allow_null=True)
-    speaker_organisation = OrganisationSerializer(allow_null=True)
-    sources = CitationSerializer(source="citations", many=True)
-    claims = ClaimSerializer(many=True)
+    speaker_person = PersonSerializer(allow_null=True, help_text="The person who spoke, if any.")
+    speaker_organisation = OrganisationSerializer(
+        allow_null=True, help_text="The organisation spoken for, or that issued it."
+    )
+    sources = CitationSerializer(
+        source="citations", many=True, help_text="Where it was published, in order."
+    )
+    claims = ClaimSerializer(many=True, help_text="Every number in it, with its excerpt.")
     date_precision = StatementDatePrecisionField()
 
     class Meta:
@@ -196,6 +216,10 @@ class StatementSerializer(serializers.ModelSerializer):
             "published_at",
             "updated_at",
         ]
+        extra_kwargs = {
+            "published_at": {"help_text": "When it was first published (UTC)."},
+            "updated_at": {"help_text": "Last change (UTC)."},
+        }
 
     def get_page(self, statement) -> str:
         return self.context["request"].build_absolute_uri(statement.get_absolute_url())

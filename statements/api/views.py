@@ -13,6 +13,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import JSONRenderer
 
@@ -82,6 +83,18 @@ class StatementsPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
 
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        descriptions = {
+            "count": "Rows matching the filters, on all pages.",
+            "next": "The next page, if any.",
+            "previous": "The previous page, if any.",
+            "results": "This page's rows.",
+        }
+        for name, description in descriptions.items():
+            response["properties"][name]["description"] = description
+        return response
+
 
 class PublicViewSet(viewsets.ReadOnlyModelViewSet):
     """JSON or CSV (`?format=csv`: the whole filtered list in one file, not one page)."""
@@ -90,6 +103,17 @@ class PublicViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = StatementsPagination
     throttle_classes = [AnonymousThrottle]
     csv_name = "export"
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # As in the records' API: a misspelt filter is a 400 naming it, not a silent no-op.
+        allowed = {"format", "page", "page_size", *self.filterset_class.base_filters}
+        unknown = sorted(set(request.query_params) - allowed)
+        if unknown:
+            accepted = ", ".join(sorted(allowed))
+            raise ValidationError(
+                {name: [f"Unknown parameter. Accepted here: {accepted}."] for name in unknown}
+            )
 
     def is_csv(self):
         renderer = getattr(self.request, "accepted_renderer", None)

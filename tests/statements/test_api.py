@@ -3,6 +3,7 @@ import datetime
 import io
 import json
 import os
+import re
 from pathlib import Path
 
 from django.core.management import call_command
@@ -13,6 +14,7 @@ from statements.models import Claim, Metric
 from tests import factories
 
 SNAPSHOTS = Path(__file__).parent / "responses"
+STATEMENTS_PATHS = ("/api/v1/statements/", "/api/v1/claims/", "/api/v1/people/", "/api/v1/metrics/")
 
 
 def without_timestamps(data):
@@ -176,6 +178,7 @@ class StatementsAPITests(TestCase):
             "/api/v1/metrics/?comparison=everything",
             "/api/v1/statements/?q=%00",
             "/api/v1/statements/?updated_since=yesterday",
+            "/api/v1/statements/?speakr=vugar-suleymanov",
         ):
             with self.subTest(url):
                 response = self.client.get(url)
@@ -220,3 +223,40 @@ class StatementsAPITests(TestCase):
             "/api/v1/metrics/",
         ):
             self.assertIn(f"  {path}:", schema)
+
+
+class StatementsSchemaTests(TestCase):
+    def test_every_field_and_parameter_of_the_statements_api_is_described(self):
+        from django.core.cache import cache
+
+        from tests.api.test_schema import undescribed_fields
+
+        cache.clear()  # the schema view is rate-limited
+        document = self.client.get("/api/v1/schema/?format=json").json()
+        paths = {
+            path: operations
+            for path, operations in document["paths"].items()
+            if path.startswith(STATEMENTS_PATHS)
+        }
+        self.assertEqual(len(paths), 8)
+        names = {
+            reference.rsplit("/", 1)[-1]
+            for reference in re.findall(r'"\$ref": "([^"]+)"', json.dumps(paths))
+        }
+        # Follow nested components (Statement -> Claim, Citation -> Source, ...).
+        pending = set(names)
+        while pending:
+            component = document["components"]["schemas"][pending.pop()]
+            for reference in re.findall(r'"\$ref": "([^"]+)"', json.dumps(component)):
+                name = reference.rsplit("/", 1)[-1]
+                if name not in names:
+                    names.add(name)
+                    pending.add(name)
+        components = {name: document["components"]["schemas"][name] for name in names}
+        self.assertEqual(undescribed_fields(components), [])
+        for path, operations in paths.items():
+            for method, operation in operations.items():
+                with self.subTest(f"{method} {path}"):
+                    self.assertTrue(operation.get("description"))
+                    for parameter in operation.get("parameters", []):
+                        self.assertTrue(parameter.get("description"), parameter["name"])

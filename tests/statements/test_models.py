@@ -129,3 +129,22 @@ class StatementValidationTests(TestCase):
         statement.refresh_from_db()
         self.assertEqual(statement.retraction_note, "Misattributed speaker.")
         self.assertIsNotNone(statement.retracted_at)
+
+
+class StatementPartsTests(TestCase):
+    def test_a_changed_claim_or_citation_moves_its_statement_updated_at(self):
+        statement = factories.make_statement(sources=[factories.make_source()])
+        claim = factories.make_claim(statement)
+        statement.refresh_from_db()
+        before = statement.updated_at
+        Claim.objects.filter(pk=claim.pk).update(note="Checked against a second outlet.")
+        statement.refresh_from_db()
+        self.assertGreater(statement.updated_at, before)
+        response = self.client.get(
+            "/api/v1/statements/", {"updated_since": statement.updated_at.isoformat()}
+        )
+        self.assertEqual([row["key"] for row in response.json()["results"]], [statement.reference])
+        citation = statement.citations.get()
+        citation.note = "Reprint of the original."
+        citation.save()
+        self.assertEqual(citation.events.count(), 2)  # insert and update, kept by triggers
