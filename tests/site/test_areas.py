@@ -1,6 +1,7 @@
 from django.test import TestCase
 from django.urls import reverse
 
+from tests import factories
 from tests.site.world import CacheClearing, build_world
 
 
@@ -65,9 +66,33 @@ class AreaDetailTests(CacheClearing, TestCase):
 
     def test_its_queries_are_pinned(self):
         url = reverse("contamination:area-detail", args=["AZ-WST"])
-        # area, version, summary (8), 3 charts (4), 3 record lists, sources.
-        with self.assertNumQueries(18):
+        # area, version, summary (8), 3 charts (4), 3 record lists, sources (counts, rows).
+        with self.assertNumQueries(19):
             self.client.get(url)
         # Warm: area, version, the three record lists.
         with self.assertNumQueries(5):
             self.client.get(url)
+
+
+class AreaSourcesTests(CacheClearing, TestCase):
+    def test_sources_are_listed_most_cited_first_counting_published_records_only(self):
+        country = factories.make_country()
+        unit = factories.make_unit(country, code="AZ-SRC", name_en="Sourceshire")
+        report, bulletin, secret = (
+            factories.make_source(title="Annual report"),
+            factories.make_source(title="Weekly bulletin"),
+            factories.make_source(title="Cited by a draft only"),
+        )
+        for source in (report, bulletin):
+            factories.make_hazard_area().citations.create(source=source)
+        factories.make_incident().citations.create(source=bulletin)
+        factories.make_land_release(publication_status="draft").citations.create(source=secret)
+
+        response = self.client.get(reverse("contamination:area-detail", args=[unit.code]))
+
+        self.assertEqual(
+            [(source.title, source.cited) for source in response.context["sources"]],
+            [("Weekly bulletin", 2), ("Annual report", 1)],
+        )
+        self.assertContains(response, "cited by 2 records")
+        self.assertNotContains(response, "Cited by a draft only")
