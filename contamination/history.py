@@ -8,8 +8,8 @@ public state fetched by a window function rather than one query per event.
 
 from dataclasses import dataclass, field
 
-from django.db.models import F, Window
-from django.db.models.functions import Lag
+from django.db.models import F, Subquery, Value, Window
+from django.db.models.functions import Coalesce, Lag
 
 from contamination.models import HazardArea, Incident, LandRelease
 from contamination.querysets import PublicationStatus
@@ -170,23 +170,54 @@ def record_history(record):
 def latest_changes(kinds=("published", "corrected", "retracted", "republished"), limit=20):
     """The newest public changes across all records, newest first (1 query per record type).
 
-    Each record type contributes at most `limit` events of the wanted kinds: the window runs
-    over that type's events, and the newest are kept after describing them.
+    Each record type contributes at most `limit` events of the wanted kinds. The window that
+    finds each event's previous public state runs only over the records touched by the newest
+    `RECENT_EVENTS` public events (whole histories of those records, so the comparison is
+    right); only if that yields too few changes is the whole history read.
     """
     changes = []
     for model in PUBLIC_FIELDS:
-        events = _public_events(model).order_by("-pgh_id")
-        if "published" not in kinds:
-            # A filter on the window's result: Django wraps the windowed query, so the
-            # previous state is still looked up among all public events.
-            events = events.filter(prev_publication_status__isnull=False)
-        kept = 0
-        for event in events.iterator(chunk_size=500):
-            change = _change(model, event)
-            if change and change.kind in kinds:
-                changes.append(change)
-                kept += 1
-                if kept >= limit:
-                    break
+        found = _latest_of_model(model, kinds, limit, recent=RECENT_EVENTS)
+        if found is None:
+            found = _latest_of_model(model, kinds, limit, recent=None)
+        changes += found
     changes.sort(key=lambda change: change.at, reverse=True)
     return changes[:limit]
+
+
+# How many of the newest public events of a record type the home page's list looks among.
+RECENT_EVENTS = 500
+
+
+def _latest_of_model(model, kinds, limit, recent):
+    """Up to `limit` newest changes of `model`, or None when `recent` was too narrow."""
+    events = _public_events(model).order_by("-pgh_id")
+    if recent:
+        newest = (
+            model.events.rel.related_model.objects.exclude(
+                publication_status=PublicationStatus.DRAFT
+            )
+            .order_by("-pgh_id")
+            .values("pgh_id")
+        )
+        records = newest.values("pgh_obj_id")[:recent]
+        # The oldest event id inside the window (0 when there are fewer events than that).
+        oldest = Coalesce(Subquery(newest[recent - 1 : recent]), Value(0))
+        events = events.filter(pgh_obj_id__in=Subquery(records)).annotate(window_start=oldest)
+    if "published" not in kinds:
+        # A filter on the window's result: Django wraps the windowed query, so the
+        # previous state is still looked up among all public events.
+        events = events.filter(prev_publication_status__isnull=False)
+    found = []
+    window_start = 0
+    for event in events.iterator(chunk_size=500):
+        window_start = getattr(event, "window_start", 0)
+        if event.pgh_id < window_start:
+            return None  # older than the window: other records may have newer changes
+        change = _change(model, event)
+        if change and change.kind in kinds:
+            found.append(change)
+            if len(found) >= limit:
+                return found
+    # Too few inside a full window: older changes of other records may belong in the list.
+    return None if window_start else found

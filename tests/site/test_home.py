@@ -1,7 +1,11 @@
+from unittest import mock
+
 from django.test import TestCase
 from django.urls import reverse
 
-from contamination.models import HazardArea
+from contamination import history
+from contamination.models import HazardArea, Incident
+from tests import factories
 from tests.site.world import CacheClearing, build_world
 
 
@@ -45,3 +49,22 @@ class HomePageTests(CacheClearing, TestCase):
         # data version).
         with self.assertNumQueries(2):
             self.client.get(reverse("contamination:home"))
+
+
+class LatestChangesWindowTests(TestCase):
+    """The home page's list looks among recent events first, without missing older changes."""
+
+    def test_older_changes_are_found_when_the_recent_window_holds_too_few(self):
+        factories.make_country()
+        factories.make_incident(reference="IN-OLD")
+        busy = factories.make_incident(reference="IN-BUSY")
+        # Two writes that change nothing the public sees: with the insert, the three newest
+        # events all belong to IN-BUSY and hold one change only.
+        for _ in range(2):
+            Incident.objects.filter(pk=busy.pk).update(summary=busy.summary)
+        with mock.patch.object(history, "RECENT_EVENTS", 3):
+            changes = history.latest_changes(limit=5)
+        self.assertEqual(
+            [change.reference for change in changes if change.model is Incident],
+            ["IN-BUSY", "IN-OLD"],
+        )
