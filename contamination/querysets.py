@@ -43,7 +43,10 @@ class RecordQuerySet(models.QuerySet):
 
     def in_area(self, area):
         """Records whose computed admin area is `area` or, for a country, one of its units."""
-        return self.filter(Q(admin_area=area) | Q(admin_area__parent=area))
+        # A list of unit ids, not `admin_area=area OR admin_area__parent=area`: the OR across
+        # a join cannot use the admin_area index and costs about twice as much for a district.
+        units = type(area).objects.filter(Q(pk=area.pk) | Q(parent=area)).values("pk")
+        return self.filter(admin_area__in=units)
 
     def updated_since(self, moment):
         return self.filter(updated_at__gte=moment)
