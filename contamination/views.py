@@ -115,6 +115,10 @@ def map_config(request, **extra):
         "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
         "center": list(settings.LEAFLET_CONFIG["DEFAULT_CENTER"]),
         "zoom": settings.LEAFLET_CONFIG["DEFAULT_ZOOM"],
+        # How many features the map asks for per request, and how many pages it follows
+        # before it says "zoom in" instead of drawing everything.
+        "pageSize": settings.MAP_PAGE_SIZE,
+        "maxPages": settings.MAP_MAX_PAGES,
         "api": {
             "areas": "/api/v1/areas/",
             "hazardAreas": "/api/v1/hazard-areas/",

@@ -30,7 +30,7 @@
   var ENDPOINT = { hazards: "hazardAreas", releases: "landReleases", incidents: "incidents" };
   var RECORD_URL = { hazards: "hazardAreas", releases: "landReleases", incidents: "incidents" };
   var CLUSTER_BELOW_ZOOM = 10;
-  var MAX_PAGES = 20;
+  var MAX_PAGES = 20; // unless the page's config says otherwise
 
   var CATEGORY_COLOURS = { cha: "#b2182b", sha: "#ef8a62" };
   var METHOD_COLOURS = { cancelled: "#92c5de", reduced: "#4393c3", cleared: "#1a7a3a" };
@@ -120,9 +120,12 @@
     return null;
   }
 
-  // Fetch a FeatureCollection, following the API's pages; resolves to {features, error}.
-  function fetchCollection(url, signal) {
+  // Fetch a FeatureCollection, following the API's pages up to MAX_PAGES; resolves to
+  // {features, matched, truncated}: `matched` is the API's count of all matching features.
+  function fetchCollection(url, signal, maxPages) {
+    maxPages = maxPages || MAX_PAGES;
     var features = [];
+    var matched = null;
     function page(address, count) {
       return fetch(address, { signal: signal, headers: { Accept: "application/geo+json, application/json" } })
         .then(function (response) {
@@ -140,9 +143,10 @@
         })
         .then(function (collection) {
           features = features.concat(collection.features || []);
+          if (matched == null && typeof collection.count === "number") matched = collection.count;
           var next = nextLink(collection);
-          if (next && count < MAX_PAGES) return page(next, count + 1);
-          return { features: features };
+          if (next && count < maxPages) return page(next, count + 1);
+          return { features: features, matched: matched, truncated: Boolean(next) };
         });
     }
     return page(url, 1);
@@ -431,16 +435,20 @@
       if (name === "incidents" && zoom < CLUSTER_BELOW_ZOOM) {
         url = self.config.api.incidentClusters + "?" + filterQuery(self.state, name, extra);
       } else {
+        if (self.config.pageSize) extra.page_size = String(self.config.pageSize);
         url = self.config.api[ENDPOINT[name]] + "?" + filterQuery(self.state, name, extra);
       }
       pending.push(
-        fetchCollection(url, self.abort(name)).then(function (result) {
+        fetchCollection(url, self.abort(name), self.config.maxPages).then(function (result) {
           layer.clearLayers();
           layer.addData(result.features);
           layer.addTo(self.map);
           var total = 0;
           result.features.forEach(function (f) { total += (f.properties && f.properties.count != null) ? f.properties.count : 1; });
           self.counts[name] = total;
+          // More match than the map draws at this scale: say so rather than under-count.
+          self.matched = self.matched || {};
+          self.matched[name] = result.truncated && result.matched != null ? result.matched : null;
         })
       );
     });
@@ -450,10 +458,19 @@
         self.element.setAttribute("aria-busy", "false");
         self.element.setAttribute("data-loaded", stateQuery(self.state, null));
         var parts = [];
-        if (self.counts.hazards != null) parts.push(formatNumber(self.counts.hazards) + " hazard areas");
-        if (self.counts.releases != null) parts.push(formatNumber(self.counts.releases) + " land releases");
-        if (self.counts.incidents != null) parts.push(formatNumber(self.counts.incidents) + " incidents");
-        self.setStatus(parts.length ? "In view: " + parts.join(", ") + "." : "No record layers shown.");
+        var truncated = false;
+        var labels = { hazards: " hazard areas", releases: " land releases", incidents: " incidents" };
+        ["hazards", "releases", "incidents"].forEach(function (name) {
+          if (self.counts[name] == null) return;
+          var matched = self.matched && self.matched[name];
+          if (matched != null) truncated = true;
+          parts.push(formatNumber(self.counts[name]) + (matched != null ? " of " + formatNumber(matched) : "") + labels[name]);
+        });
+        self.setStatus(
+          parts.length
+            ? "In view: " + parts.join(", ") + "." + (truncated ? " Zoom in to draw them all." : "")
+            : "No record layers shown."
+        );
         ["hazards", "releases", "incidents"].forEach(function (name) {
           self.element.setAttribute("data-count-" + name, self.counts[name] == null ? "" : String(self.counts[name]));
         });
