@@ -1,9 +1,24 @@
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+
+from contamination.feeds import ChangesFeed
+from contamination.sitemaps import SITEMAPS as RECORD_SITEMAPS
+from statements.sitemaps import SITEMAPS as STATEMENT_SITEMAPS
+
+SITEMAPS = {**RECORD_SITEMAPS, **STATEMENT_SITEMAPS}
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("config.api_urls")),
+    path("changelog/feed/", ChangesFeed(), name="changes-feed"),
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     path("", include("statements.urls")),
     path("", include("contamination.urls")),
 ]

@@ -1,0 +1,65 @@
+"""Sitemap entries for the public pages and published records (never drafts or retractions)."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from contamination.models import AdminArea, HazardArea, Incident, LandRelease
+
+
+class PageSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return [
+            "contamination:home",
+            "contamination:map",
+            "contamination:area-list",
+            "contamination:statistics",
+            "contamination:methodology",
+            "contamination:data",
+            "contamination:changelog",
+        ]
+
+    def location(self, name):
+        return reverse(name)
+
+
+class AreaSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return AdminArea.objects.order_by("level", "code").only("code")
+
+
+class RecordSitemap(Sitemap):
+    """Published records of one model; `lastmod` is the record's last change."""
+
+    changefreq = "monthly"
+    model = None
+
+    def items(self):
+        return self.model.objects.published().order_by("pk").only("pk", "updated_at")
+
+    def lastmod(self, record):
+        return record.updated_at
+
+
+class HazardAreaSitemap(RecordSitemap):
+    model = HazardArea
+
+
+class LandReleaseSitemap(RecordSitemap):
+    model = LandRelease
+
+
+class IncidentSitemap(RecordSitemap):
+    model = Incident
+
+
+SITEMAPS = {
+    "pages": PageSitemap,
+    "areas": AreaSitemap,
+    "hazard-areas": HazardAreaSitemap,
+    "land-releases": LandReleaseSitemap,
+    "incidents": IncidentSitemap,
+}

@@ -1,0 +1,18 @@
+"""Sitemap entries for published statements."""
+
+from django.contrib.sitemaps import Sitemap
+
+from statements.models import Statement
+
+
+class StatementSitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return Statement.objects.published().order_by("pk").only("pk", "reference", "updated_at")
+
+    def lastmod(self, statement):
+        return statement.updated_at
+
+
+SITEMAPS = {"statements": StatementSitemap}
