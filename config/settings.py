@@ -244,7 +244,7 @@ SPECTACULAR_SETTINGS = {
 # hour|day"; 429 with Retry-After), the answer cache keyed on the data version, the licence
 # and citation shipped with every download.
 API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300/minute")
-API_DOWNLOAD_RATE_LIMIT = os.environ.get("API_DOWNLOAD_RATE_LIMIT", "10/hour")
+API_DOWNLOAD_RATE_LIMIT = os.environ.get("API_DOWNLOAD_RATE_LIMIT", "60/hour")
 API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 24 * 3600)
 API_CACHE_MAX_BYTES = env_int("API_CACHE_MAX_BYTES", 8 * 1024 * 1024)
 # Built download files, kept under their ETag (data version + query).
