@@ -465,20 +465,29 @@ def statistics(request):
     )
 
 
-def chart_csv(request, name):
+def chart_for_request(request, name, version):
+    """The named chart for the request's `?area=`, cached per data version.
+
+    Raises Http404 for an unknown chart and BadFilter for a malformed area.
+    """
     if name not in charts.CHARTS:
         raise Http404("No such chart.")
-    version = data_version()
-    try:
-        area = parse_area(request)
-    except BadFilter as error:
-        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+    area = parse_area(request)
     records = published_records(area)
     chart = cached(
         version,
         f"chart:{name}:{area.code if area else '*'}",
         lambda: charts.build(name, records, area),
     )
+    return chart, area
+
+
+def chart_csv(request, name):
+    version = data_version()
+    try:
+        chart, area = chart_for_request(request, name, version)
+    except BadFilter as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     suffix = f"-{area.code}" if area else ""
     response["Content-Disposition"] = f'attachment; filename="mine-atlas-{name}{suffix}.csv"'
@@ -544,19 +553,11 @@ def embed_map(request):
 
 @xframe_options_exempt
 def embed_chart(request, name):
-    if name not in charts.CHARTS:
-        raise Http404("No such chart.")
     version = data_version()
     try:
-        area = parse_area(request)
+        chart, area = chart_for_request(request, name, version)
     except BadFilter as error:
         return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
-    records = published_records(area)
-    chart = cached(
-        version,
-        f"chart:{name}:{area.code if area else '*'}",
-        lambda: charts.build(name, records, area),
-    )
     response = render(
         request,
         "contamination/embed_chart.html",
