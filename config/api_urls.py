@@ -1,72 +1,67 @@
-"""The public API, version 1: one list of routes for every app (read-only)."""
+"""The public API, version 1: one list of routes for every app (read-only).
 
-from django.urls import path
+`ROUTES` is the whole of version 1; the root at /api/v1/ is built from it, so a resource added
+here is listed there.
+"""
+
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
 
-from contamination.api import downloads as contamination_downloads
-from contamination.api import views as contamination
+from config.api_root import ApiRoot, api_index
+from contamination.api import downloads
+from contamination.api import views as records
+from statements.api import views as statements
 
 app_name = "api"
 
-urlpatterns = [
-    path("", contamination.api_index, name="index"),
-    path("v1/", contamination.ApiRoot.as_view(), name="root"),
-    path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("v1/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="swagger-ui"),
-    path("v1/redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+# Statements, claims, people and metrics (statements app): list and detail of each.
+statements_router = SimpleRouter()
+statements_router.register("statements", statements.StatementViewSet, basename="statement")
+statements_router.register("claims", statements.ClaimViewSet, basename="claim")
+statements_router.register("people", statements.PersonViewSet, basename="person")
+statements_router.register("metrics", statements.MetricViewSet, basename="metric")
+
+ROUTES = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="swagger-ui"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     # Recorded geodata
-    path("v1/areas/", contamination.AreaList.as_view(), name="area-list"),
-    path("v1/areas/<str:code>/", contamination.AreaDetail.as_view(), name="area-detail"),
-    path("v1/hazard-areas/", contamination.HazardAreaList.as_view(), name="hazard-area-list"),
+    path("areas/", records.AreaList.as_view(), name="area-list"),
+    path("areas/<str:code>/", records.AreaDetail.as_view(), name="area-detail"),
+    path("hazard-areas/", records.HazardAreaList.as_view(), name="hazard-area-list"),
+    path("hazard-areas/<int:pk>/", records.HazardAreaDetail.as_view(), name="hazard-area-detail"),
+    path("land-releases/", records.LandReleaseList.as_view(), name="land-release-list"),
     path(
-        "v1/hazard-areas/<int:pk>/",
-        contamination.HazardAreaDetail.as_view(),
-        name="hazard-area-detail",
-    ),
-    path("v1/land-releases/", contamination.LandReleaseList.as_view(), name="land-release-list"),
-    path(
-        "v1/land-releases/<int:pk>/",
-        contamination.LandReleaseDetail.as_view(),
+        "land-releases/<int:pk>/",
+        records.LandReleaseDetail.as_view(),
         name="land-release-detail",
     ),
-    path("v1/incidents/", contamination.IncidentList.as_view(), name="incident-list"),
-    path(
-        "v1/incidents/clusters/",
-        contamination.IncidentClusters.as_view(),
-        name="incident-clusters",
-    ),
-    path("v1/incidents/<int:pk>/", contamination.IncidentDetail.as_view(), name="incident-detail"),
-    path("v1/organisations/", contamination.OrganisationList.as_view(), name="organisation-list"),
-    path("v1/sources/", contamination.SourceList.as_view(), name="source-list"),
-    path("v1/changes/", contamination.ChangeList.as_view(), name="change-list"),
+    path("incidents/", records.IncidentList.as_view(), name="incident-list"),
+    path("incidents/clusters/", records.IncidentClusters.as_view(), name="incident-clusters"),
+    path("incidents/<int:pk>/", records.IncidentDetail.as_view(), name="incident-detail"),
+    path("organisations/", records.OrganisationList.as_view(), name="organisation-list"),
+    path("sources/", records.SourceList.as_view(), name="source-list"),
+    path("changes/", records.ChangeList.as_view(), name="change-list"),
     # Statistics
-    path("v1/stats/summary/", contamination.SummaryStats.as_view(), name="stats-summary"),
-    path(
-        "v1/stats/land-released/",
-        contamination.ReleaseStats.as_view(),
-        name="stats-land-released",
-    ),
-    path("v1/stats/items-found/", contamination.ItemsStats.as_view(), name="stats-items-found"),
-    path("v1/stats/casualties/", contamination.CasualtyStats.as_view(), name="stats-casualties"),
-    path("v1/stats/areas/", contamination.AreaStats.as_view(), name="stats-areas"),
+    path("stats/summary/", records.SummaryStats.as_view(), name="stats-summary"),
+    path("stats/land-released/", records.ReleaseStats.as_view(), name="stats-land-released"),
+    path("stats/items-found/", records.ItemsStats.as_view(), name="stats-items-found"),
+    path("stats/casualties/", records.CasualtyStats.as_view(), name="stats-casualties"),
+    path("stats/areas/", records.AreaStats.as_view(), name="stats-areas"),
     # Bulk downloads
-    path("v1/downloads/", contamination_downloads.DownloadIndex.as_view(), name="download-index"),
+    path("downloads/", downloads.DownloadIndex.as_view(), name="download-index"),
     path(
-        "v1/downloads/mine-atlas.<str:extension>",
-        contamination_downloads.Download.as_view(),
+        "downloads/mine-atlas.<str:extension>",
+        downloads.Download.as_view(),
         name="download",
     ),
+    # Statements and claims
+    *statements_router.urls,
 ]
 
-# --- Statements and claims (statements app) ---------------------------------------------
-from django.urls import include  # noqa: E402
-from rest_framework.routers import SimpleRouter  # noqa: E402
-
-from statements.api import views as statements_api  # noqa: E402
-
-statements_router = SimpleRouter()
-statements_router.register("statements", statements_api.StatementViewSet, basename="statement")
-statements_router.register("claims", statements_api.ClaimViewSet, basename="claim")
-statements_router.register("people", statements_api.PersonViewSet, basename="person")
-statements_router.register("metrics", statements_api.MetricViewSet, basename="metric")
-urlpatterns += [path("v1/", include(statements_router.urls))]
+urlpatterns = [
+    path("", api_index, name="index"),
+    path("v1/", ApiRoot.as_view(routes=ROUTES), name="root"),
+    path("v1/", include(ROUTES)),
+]

@@ -1,21 +1,62 @@
-"""GeoJSON FeatureCollections built by PostgreSQL in one query.
+"""Geodata written by PostgreSQL: GeoJSON FeatureCollections, incident clusters, CSV (COPY).
 
 Serialising geometries in Python costs about twenty times the database's own time (see
-SETUP-NOTES), so every GeoJSON surface that can return many features — API lists, map layers,
+SETUP-NOTES), so every surface that can return many features — API lists, map layers,
 downloads — asks PostgreSQL for the finished text. Each feature is concatenated as text rather
 than built with json_agg(... ::json), which would parse every geometry again.
 """
 
+import io
+import math
+
 from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
-from django.db.models import F, Func, Value
+from django.db import connection, connections
+from django.db.models import F, FloatField, Func, TextField, Value
+from django.db.models.functions import Cast, Round
 
 
 class SimplifyPreserveTopology(Func):
     function = "ST_SimplifyPreserveTopology"
     output_field = GeometryField(srid=4326)
+
+
+def simplified(geometry, tolerance):
+    """Simplified for a small scale, still a MultiPolygon (GEOS may return a Polygon)."""
+    return Func(
+        SimplifyPreserveTopology(geometry, Value(tolerance)),
+        function="ST_Multi",
+        output_field=GeometryField(srid=4326),
+    )
+
+
+def rounded(value, places):
+    """A number rounded in the database, written as a plain float (0.5, not 0.500000)."""
+    return Cast(Round(_expression(value), places), FloatField())
+
+
+# --- Web-map scales ----------------------------------------------------------------------
+
+
+def zoom_options(zoom, precision):
+    """Simplification tolerance (degrees) and decimals for a web-map zoom level.
+
+    One screen pixel at zoom z spans 360 / (256 * 2^z) degrees of longitude: simplify to
+    half of that and keep one decimal more than a pixel needs.
+    """
+    if zoom is None:
+        return {"precision": precision}
+    pixel_deg = 360 / (256 * 2**zoom)
+    decimals = math.ceil(math.log10(1 / pixel_deg)) + 1
+    return {"precision": max(1, min(precision, decimals)), "tolerance": pixel_deg / 2}
+
+
+CLUSTER_CELL_PX = 60  # roughly the size of a marker, so that clustered markers do not overlap
+
+
+def cluster_cell_deg(zoom):
+    return CLUSTER_CELL_PX * 360 / (256 * 2**zoom)
 
 
 def features_sql(queryset, properties, *, geometry_field="geometry", precision=6, tolerance=None):
@@ -73,6 +114,84 @@ def feature_collection(queryset, properties, *, extra_members=None, **options):
     """
     text, _ = features(queryset, properties, **options)
     return collection_text(text, extra_members)
+
+
+# --- Incident clusters ------------------------------------------------------------------
+
+CLUSTERS_SQL = """
+SELECT COALESCE(string_agg(
+    '{{"type":"Feature","geometry":' || ST_AsGeoJSON(c.point, %s)
+    || ',"properties":' || json_build_object(
+        'count', c.n, 'killed', c.killed, 'injured', c.injured,
+        'incident', CASE WHEN c.n = 1 THEN c.first_id END)::text
+    || '}}', ',' ORDER BY c.n DESC, ST_X(c.point), ST_Y(c.point)), '')
+FROM (
+    SELECT ST_Centroid(ST_Collect(i.g)) AS point, count(*) AS n, min(i.id) AS first_id,
+           COALESCE(sum(k.killed), 0) AS killed, COALESCE(sum(k.injured), 0) AS injured
+    FROM ({incidents}) i
+    LEFT JOIN LATERAL (
+        SELECT count(*) FILTER (WHERE outcome = 'killed') AS killed,
+               count(*) FILTER (WHERE outcome = 'injured') AS injured
+        FROM contamination_casualty WHERE incident_id = i.id
+    ) k ON true
+    GROUP BY ST_SnapToGrid(i.g, %s)
+) c
+"""
+
+
+def incident_clusters(incidents, zoom, precision):
+    """Comma-joined GeoJSON points, one per grid cell (its side: `cluster_cell_deg(zoom)`)
+    holding any of `incidents`, with their counts of incidents, killed and injured.
+
+    Cells gather the incidents' public (generalised) locations, never the exact points.
+    """
+    rows = incidents.with_public_location().order_by().values("id", g=F("public_location"))
+    try:
+        inner, params = rows.query.sql_with_params()
+    except EmptyResultSet:
+        return ""
+    with connections[incidents.db].cursor() as cursor:
+        cursor.execute(
+            CLUSTERS_SQL.format(incidents=inner), [precision, *params, cluster_cell_deg(zoom)]
+        )
+        return cursor.fetchone()[0]
+
+
+# --- CSV -------------------------------------------------------------------------------
+
+
+def csv_copy(queryset, columns, geometry, precision, *, points=False):
+    """CSV of `queryset` written by PostgreSQL's COPY: a header, the columns, the geometry as
+    WKT and, for points, `lon`/`lat`."""
+    names = [*columns, "wkt", *(["lon", "lat"] if points else [])]
+    expressions = {f"c{index}": _expression(value) for index, value in enumerate(columns.values())}
+    expressions["c_wkt"] = Func(
+        geometry, Value(precision), function="ST_AsText", output_field=TextField()
+    )
+    if points:
+        for name, function in (("c_lon", "ST_X"), ("c_lat", "ST_Y")):
+            coordinate = Func(geometry, function=function, output_field=FloatField())
+            expressions[name] = rounded(coordinate, precision)
+    rows = queryset.values(**expressions)
+    try:
+        inner, params = rows.query.sql_with_params()
+    except EmptyResultSet:
+        return (",".join(names) + "\r\n").encode()
+    selected = [f't.c{index} AS "{name}"' for index, name in enumerate(columns)]
+    selected.append('t.c_wkt AS "wkt"')
+    if points:
+        selected += ['t.c_lon AS "lon"', 't.c_lat AS "lat"']
+    return copy_csv(f"SELECT {', '.join(selected)} FROM ({inner}) t", params)
+
+
+def copy_csv(sql, params):
+    """Run COPY (sql) TO STDOUT as CSV with a header; return the bytes."""
+    buffer = io.BytesIO()
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # psycopg2's own cursor: COPY is not part of the DB-API
+        query = raw.mogrify(sql, params).decode()
+        raw.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT csv, HEADER)", buffer)
+    return buffer.getvalue()
 
 
 def _expression(value):

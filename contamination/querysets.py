@@ -1,7 +1,8 @@
 """Which rows: the filters every public surface starts from."""
 
+from django.contrib.gis.db.models.functions import SnapToGrid
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, FloatField, Q, Value, When
 from django.utils import timezone
 
 
@@ -9,6 +10,17 @@ class PublicationStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"
     RETRACTED = "retracted", "Retracted"
+
+
+def seen_publicly_sql(alias=""):
+    """The SQL condition "this record (or event row) has been public".
+
+    Published or retracted now, or published before: published_at is kept when an editor
+    sends a record back to draft, which removes it publicly, and that removal is a public
+    change too. `alias` qualifies the columns (e.g. "i" for `i.publication_status`).
+    """
+    prefix = f"{alias}." if alias else ""
+    return f"({prefix}publication_status <> 'draft' OR {prefix}published_at IS NOT NULL)"
 
 
 class AdminAreaQuerySet(models.QuerySet):
@@ -85,7 +97,33 @@ class LandReleaseQuerySet(RecordQuerySet):
         return self
 
 
+# Grid size (degrees) a public incident location is snapped to, by its stated precision: an
+# exact location is kept to ~1 m, an approximate one to ~100 m, a settlement to ~1 km, a
+# district to ~10 km. A point is never shown finer than it is known (nor, for the victims'
+# privacy, finer than the record says).
+LOCATION_GRID_DEG = {
+    "exact": 0.00001,
+    "approximate": 0.001,
+    "settlement": 0.01,
+    "district": 0.1,
+}
+COARSEST_GRID_DEG = max(LOCATION_GRID_DEG.values())  # for a precision not listed
+
+
 class IncidentQuerySet(RecordQuerySet):
+    def with_public_location(self):
+        """Annotate `public_location`: the point every public surface shows (API, pages, maps,
+        downloads), snapped in the database to the grid of its stated precision."""
+        grid = Case(
+            *[
+                When(location_precision=precision, then=Value(size))
+                for precision, size in LOCATION_GRID_DEG.items()
+            ],
+            default=Value(COARSEST_GRID_DEG),
+            output_field=FloatField(),
+        )
+        return self.annotate(public_location=SnapToGrid("location", grid))
+
     def between(self, start=None, end=None):
         if start:
             self = self.filter(occurred_on__gte=start)

@@ -1,10 +1,11 @@
 """The public site: server-rendered pages for journalists and everyone else.
 
 Every view starts from `.published()`. Figures come from `stats.py` and are cached under the
-data version (the time of the last public change, shared with the API), so publishing,
-correcting or retracting anything makes every page compute its figures afresh.
-Map layers are not rendered here: the pages' JavaScript reads them from the API
-(`/api/v1/...`), so the map and the API always show the same records.
+data version (contamination/data_version.py: the time of the last public change, shared with
+the API), so publishing, correcting or retracting anything makes every page compute its
+figures afresh. Map layers are not rendered here: the pages' JavaScript reads them from the
+API (`/api/v1/...`), so the map and the API always show the same records. An incident is
+shown at its public location (generalised to its stated precision), as in the API.
 """
 
 import csv
@@ -13,7 +14,6 @@ import json
 
 from django.conf import settings
 from django.contrib.gis.db.models.functions import AsGeoJSON
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
@@ -22,8 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_exempt
 
-from contamination import charts, history, stats
-from contamination.api import versioning
+from contamination import charts, data_version, history, stats
 from contamination.models import (
     AdminArea,
     Casualty,
@@ -38,19 +37,6 @@ from contamination.models import (
 )
 from contamination.querysets import PublicationStatus
 
-CACHE_SECONDS = 60 * 60
-
-
-def data_version():
-    """The API's data version (time of the last public change), as text (1 query).
-
-    Pages and API share it: the citation on the Data page names the same version as the
-    API's downloads, and page caches are keyed on it, so publishing, correcting, retracting
-    or deleting a record (or editing a source, organisation or boundary) refreshes them.
-    """
-    return versioning.version_text(versioning.data_version())
-
-
 # --- Shared helpers --------------------------------------------------------------------------
 
 
@@ -59,8 +45,8 @@ class BadFilter(ValueError):
 
 
 def cached(version, key, compute):
-    """Return compute(), cached for this data version (a new version is a fresh key)."""
-    return cache.get_or_set(f"site:{version}:{key}", compute, CACHE_SECONDS)
+    """compute() for a page, cached for this data version (a new version is a fresh key)."""
+    return data_version.cached(version, f"site:{key}", compute)
 
 
 def published_records(area=None):
@@ -180,7 +166,7 @@ def has_demo(version):
 
 
 def home(request):
-    version = data_version()
+    version = data_version.current()
     summary = cached(version, "summary", lambda: summary_for(published_records()))
     changes = cached(version, "latest-changes", lambda: history.latest_changes(limit=6))
     return render(
@@ -195,7 +181,7 @@ def home(request):
 
 
 def map_explorer(request):
-    version = data_version()
+    version = data_version.current()
     first_on, last_on = date_range(version)
     options = cached(version, "map-options", map_filter_options)
     return render(
@@ -232,7 +218,7 @@ def map_filter_options():
 
 
 def area_list(request):
-    version = data_version()
+    version = data_version.current()
     rows = cached(version, "area-table", area_table)
     return render(
         request,
@@ -266,7 +252,7 @@ def area_table():
 
 def area_detail(request, code):
     area = get_object_or_404(AdminArea.objects.select_related("parent"), code__iexact=code)
-    version = data_version()
+    version = data_version.current()
     records = published_records(area)
     summary = cached(version, f"summary:{area.code}", lambda: summary_for(records))
     area_charts = cached(
@@ -351,10 +337,20 @@ def area_sources(records):
 
 
 def public_record(queryset, pk):
-    """A published or retracted record; drafts (and unknown ids) are 404 (1 query)."""
+    """A published or retracted record with its public geometry as GeoJSON (`geojson`);
+    drafts (and unknown ids) are 404 (1 query).
+
+    An incident's point is its public location, generalised to the stated precision: the
+    page never holds the exact point of a district-precision incident.
+    """
+    if queryset.model is Incident:
+        queryset = queryset.with_public_location()
+        geometry = "public_location"
+    else:
+        geometry = "geometry"
     return get_object_or_404(
         queryset.exclude(publication_status=PublicationStatus.DRAFT).annotate(
-            geojson=AsGeoJSON("location" if queryset.model is Incident else "geometry", precision=5)
+            geojson=AsGeoJSON(geometry, precision=5)
         ),
         pk=pk,
     )
@@ -444,7 +440,7 @@ def chart_context(request, version):
 
 
 def statistics(request):
-    version = data_version()
+    version = data_version.current()
     try:
         area, built = chart_context(request, version)
     except BadFilter as error:
@@ -483,7 +479,7 @@ def chart_for_request(request, name, version):
 
 
 def chart_csv(request, name):
-    version = data_version()
+    version = data_version.current()
     try:
         chart, area = chart_for_request(request, name, version)
     except BadFilter as error:
@@ -495,7 +491,9 @@ def chart_csv(request, name):
     for row in chart.csv_rows():
         writer.writerow(row)
     writer.writerow([])
-    writer.writerow([f"Source: Mine Atlas, published records, data version {version}"])
+    writer.writerow(
+        [f"Source: Mine Atlas, published records, data version {data_version.as_text(version)}"]
+    )
     writer.writerow([chart.spec.counts])
     return response
 
@@ -508,13 +506,13 @@ def methodology(request):
 
 
 def data_page(request):
-    version = data_version()
+    version = data_version.current()
     summary = cached(version, "summary", lambda: summary_for(published_records()))
     return render(
         request,
         "contamination/data.html",
         {
-            "version": version,
+            "version": data_version.as_text(version),
             "summary": summary,
             "charts": charts.CHARTS.values(),
             "today": timezone.localdate(),
@@ -523,7 +521,7 @@ def data_page(request):
 
 
 def changelog(request):
-    version = data_version()
+    version = data_version.current()
     changes = cached(
         version,
         "changelog",
@@ -537,7 +535,7 @@ def changelog(request):
 
 @xframe_options_exempt
 def embed_map(request):
-    version = data_version()
+    version = data_version.current()
     first_on, last_on = date_range(version)
     response = render(
         request,
@@ -553,7 +551,7 @@ def embed_map(request):
 
 @xframe_options_exempt
 def embed_chart(request, name):
-    version = data_version()
+    version = data_version.current()
     try:
         chart, area = chart_for_request(request, name, version)
     except BadFilter as error:

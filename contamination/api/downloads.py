@@ -24,25 +24,20 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework.exceptions import APIException, NotFound
 
-from contamination import geojson, stats
-from contamination.api import filters
-from contamination.api import serializers as s
-from contamination.api.versioning import (
-    data_version,
-    etag_for,
-    not_modified,
-    stamp,
-    version_text,
-)
-from contamination.api.views import (
-    FORMAT_JSON,
+from contamination import data_version, geojson, stats
+from contamination.api import filters, resources
+from contamination.api.base import (
     AnonymousThrottle,
     DownloadThrottle,
     PublicAPIView,
-    csv_copy,
+    json_response,
+)
+from contamination.api.caching import etag_for, not_modified, stamp
+from contamination.api.schema import (
+    DETAIL_SCHEMA,
+    FORMAT_JSON,
     error_responses,
     get_schema,
-    json_response,
     not_modified_response,
 )
 from contamination.models import AdminArea, HazardArea
@@ -54,10 +49,10 @@ EXTENSIONS = {
 }
 
 RESOURCES = {
-    "hazard_areas": s.HAZARD_AREAS,
-    "land_releases": s.LAND_RELEASES,
-    "incidents": s.INCIDENTS,
-    "areas": s.AREAS,
+    "hazard_areas": resources.HAZARD_AREAS,
+    "land_releases": resources.LAND_RELEASES,
+    "incidents": resources.INCIDENTS,
+    "areas": resources.AREAS,
 }
 
 # Files kept per process at most; the oldest go first.
@@ -87,7 +82,7 @@ def layer_querysets(filterset):
 def layer_geojson(name, queryset):
     resource = RESOURCES[name]
     text, count = geojson.features(
-        queryset,
+        resource.rows(queryset),
         resource.properties(),
         geometry_field=resource.geometry(),
         precision=resource.precision,
@@ -97,8 +92,8 @@ def layer_geojson(name, queryset):
 
 def layer_csv(name, queryset):
     resource = RESOURCES[name]
-    return csv_copy(
-        queryset,
+    return geojson.csv_copy(
+        resource.rows(queryset),
         resource.csv_columns(),
         resource.geometry(),
         resource.precision,
@@ -115,7 +110,7 @@ def readme(request, version, counts, extension, has_demo):
         "Mine Atlas — bulk download",
         "=" * 26,
         "",
-        f"Data version: {version_text(version)} (time of the last published change).",
+        f"Data version: {data_version.as_text(version)} (time of the last published change).",
         f"Downloaded from: {request.build_absolute_uri()}",
         f"Format: {EXTENSIONS[extension][1]}.",
         "Filters: "
@@ -165,7 +160,7 @@ def has_demo(layers):
 
 def citation_text(request, version):
     site = request.build_absolute_uri("/")
-    return f"{settings.API_CITATION}. Data version {version_text(version)}. {site}"
+    return f"{settings.API_CITATION}. Data version {data_version.as_text(version)}. {site}"
 
 
 def licence_text():
@@ -178,7 +173,7 @@ def licence_text():
 
 
 def citation_cff(request, version):
-    moment = version_text(version)
+    moment = data_version.as_text(version)
     return (
         "cff-version: 1.2.0\n"
         'message: "If you use these data, please cite them as below."\n'
@@ -231,7 +226,7 @@ def build_geopackage(request, version, layers, target):
                 "-nlt",
                 geometry_type,
                 "-lco",
-                f"DESCRIPTION=Mine Atlas {name}, data version {version_text(version)}, "
+                f"DESCRIPTION=Mine Atlas {name}, data version {data_version.as_text(version)}, "
                 f"{settings.API_DATA_LICENCE}",
             )
         about = folder / "about.csv"
@@ -295,7 +290,7 @@ FILTER_NOTE = (
         (200, "application/geopackage+sqlite3"): OpenApiResponse(OpenApiTypes.BINARY),
         **not_modified_response(),
         **error_responses(),
-        (404, "application/json"): OpenApiResponse(s.DETAIL_SCHEMA, description="No such file."),
+        (404, "application/json"): OpenApiResponse(DETAIL_SCHEMA, description="No such file."),
     },
 )
 class Download(PublicAPIView):
@@ -314,7 +309,7 @@ class Download(PublicAPIView):
                 "Available: mine-atlas.geojson.zip, mine-atlas.csv.zip, mine-atlas.gpkg."
             )
         filterset = self.filterset(self.get_queryset())
-        version = data_version()
+        version = data_version.current()
         etag = etag_for(version, request, extension)
         if not_modified(request, etag, version):
             return stamp(HttpResponseNotModified(), etag, version)
@@ -330,7 +325,7 @@ class Download(PublicAPIView):
                 partial.write_bytes(build_zip(request, version, layers, extension))
             partial.replace(path)  # atomic: a concurrent reader never sees half a file
             prune(folder)
-        stamp_text = version_text(version).replace(":", "").replace("-", "")[:15]
+        stamp_text = data_version.as_text(version).replace(":", "").replace("-", "")[:15]
         response = FileResponse(
             path.open("rb"),
             as_attachment=True,
@@ -396,7 +391,7 @@ class DownloadIndex(PublicAPIView):
 
     def get(self, request):
         self.check_query(request)
-        version = data_version()
+        version = data_version.current()
         files = [
             {
                 "format": extension,
@@ -409,7 +404,7 @@ class DownloadIndex(PublicAPIView):
         ]
         return json_response(
             {
-                "data_version": version and version_text(version),
+                "data_version": version and data_version.as_text(version),
                 "licence": settings.API_DATA_LICENCE,
                 "licence_url": settings.API_DATA_LICENCE_URL,
                 "citation": citation_text(request, version),

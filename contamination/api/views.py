@@ -1,50 +1,55 @@
-"""The public, read-only API (version 1).
+"""The public, read-only API (version 1): the records' resource views.
 
-Geo resources are answered with text PostgreSQL writes (GeoJSON via contamination/geojson.py,
-CSV via COPY), never by serialising geometries in Python. Every answer carries the data
-version as ETag/Last-Modified and is cached under it (see versioning.py). Every parameter is
-validated: an unknown or malformed one is a 400 naming it.
+Geo resources are answered with text PostgreSQL writes (GeoJSON and CSV via
+contamination/geojson.py), never by serialising geometries in Python; their columns are the
+contract in resources.py. Every answer carries the data version as ETag/Last-Modified and is
+cached under it (caching.py); the plumbing every view shares is in base.py, the OpenAPI
+helpers in schema.py.
 """
 
-import io
 import json
-from urllib.parse import urlencode
 
-from django.conf import settings
-from django.contrib.gis.db.models import GeometryField
-from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import FloatField, Func, TextField, Value
-from django.http import HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
-from drf_spectacular.contrib.django_filters import DjangoFilterExtension
-from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_view,
-)
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.generics import GenericAPIView
-from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.renderers import BaseRenderer, JSONRenderer
-from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.renderers import JSONRenderer
 
-from contamination import geojson, stats
-from contamination.api import filters
+from contamination import data_version, geojson, stats
+from contamination.api import filters, resources, schema
 from contamination.api import serializers as s
-from contamination.api.versioning import (
-    cached_count,
-    data_version,
-    version_text,
-    versioned_response,
+from contamination.api.base import (
+    CSVRenderer,
+    GeoJSONRenderer,
+    PublicAPIView,
+    bad_request,
+    csv_response,
+    filter_key,
+    geojson_response,
+    json_response,
+    stable_order,
+    zoom_level,
 )
-from contamination.geojson import SimplifyPreserveTopology
+from contamination.api.caching import cached_count, versioned_response
+from contamination.api.schema import (
+    FORMAT_GEO,
+    FORMAT_GEOJSON_OR_JSON,
+    FORMAT_JSON,
+    MAX_ID,
+    PAGES,
+    ZOOM,
+    error_responses,
+    geo_detail_schema,
+    geo_list_schema,
+    get_schema,
+    group_parameter,
+    no_page_response,
+    not_modified_response,
+    plain_list_schema,
+    stats_schema,
+)
 from contamination.models import (
     AdminArea,
     HazardArea,
@@ -53,284 +58,7 @@ from contamination.models import (
     Organisation,
     Source,
 )
-from contamination.querysets import PublicationStatus
-
-# --- Plumbing shared by every view ------------------------------------------------------
-
-
-class QueryParameterNegotiation(DefaultContentNegotiation):
-    """Leave `?format=` to the views: DRF would answer an unknown format with a bare 404."""
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
-
-
-class GeoJSONRenderer(BaseRenderer):
-    media_type = "application/geo+json"
-    format = "geojson"
-    charset = "utf-8"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return json.dumps(data).encode()
-
-
-class CSVRenderer(BaseRenderer):
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data if isinstance(data, bytes) else json.dumps(data).encode()
-
-
-class AnonymousThrottle(SimpleRateThrottle):
-    """Requests per client address; the rate is read from settings on each request."""
-
-    scope = "anon"
-    setting = "API_RATE_LIMIT"
-
-    def get_rate(self):
-        return getattr(settings, self.setting)
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-
-class DownloadThrottle(AnonymousThrottle):
-    scope = "download"
-    setting = "API_DOWNLOAD_RATE_LIMIT"
-
-
-def get_schema(**kwargs):
-    """Describe a view's GET (operation ids belong to methods, not classes)."""
-    return extend_schema_view(get=extend_schema(**kwargs))
-
-
-def bad_request(parameter, message):
-    return ValidationError({parameter: [message]})
-
-
-PAGE_PARAMETERS = {"page", "page_size"}
-MAX_PAGE = 10**9
-MAX_ID = 2**63 - 1  # PostgreSQL bigint: a larger id cannot exist (and must not reach SQL)
-
-
-class DescribedFilterExtension(DjangoFilterExtension):
-    """Keep a filter's help_text as its description when its type is set by hand
-    (drf-spectacular drops it then)."""
-
-    priority = 1
-
-    def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
-        parameters = super().resolve_filter_field(
-            auto_schema, model, filterset_class, field_name, filter_field
-        )
-        help_text = filter_field.extra.get("help_text")
-        for parameter in parameters:
-            if help_text and not parameter.get("description"):
-                parameter["description"] = help_text
-        return parameters
-
-
-class PublicSchema(AutoSchema):
-    """Document the FilterSet's parameters on every view that has one, lists or not (the
-    GeoJSON lists are described by raw schemas, which drf-spectacular does not take for
-    lists)."""
-
-    def get_filter_backends(self):
-        if getattr(self.view, "filterset_class", None):
-            return self.view.filter_backends
-        return []
-
-
-class PublicAPIView(GenericAPIView):
-    """Read-only, strict about its query parameters, versioned answers."""
-
-    schema = PublicSchema()
-    content_negotiation_class = QueryParameterNegotiation
-    throttle_classes = [AnonymousThrottle]
-    renderer_classes = [JSONRenderer]
-    formats = ("json",)
-    extra_parameters = set()  # accepted besides the FilterSet's, `format` and pagination
-    multi_valued = {"method", "category", "status", "hazard_type", "device_type", "kind"}
-    multi_valued |= {"casualty_group"}
-    paginated = True
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        # Errors raised as exceptions are plain JSON, whatever the resource's own format.
-        if isinstance(response, Response):
-            request.accepted_renderer = JSONRenderer()
-            request.accepted_media_type = JSONRenderer.media_type
-        return super().finalize_response(request, response, *args, **kwargs)
-
-    def allowed_parameters(self):
-        allowed = {"format"} | set(self.extra_parameters)
-        if self.paginated:
-            allowed |= PAGE_PARAMETERS
-        if getattr(self, "filterset_class", None):
-            allowed |= set(self.filterset_class.base_filters)
-        return allowed
-
-    def check_query(self, request):
-        """Reject unknown parameters, repeated single values and unknown formats (400)."""
-        allowed = self.allowed_parameters()
-        errors = {}
-        for name, values in request.GET.lists():
-            if name not in allowed:
-                errors[name] = [f"Unknown parameter. Accepted here: {', '.join(sorted(allowed))}."]
-            elif len(values) > 1 and name not in self.multi_valued:
-                errors[name] = ["Given more than once; give it once."]
-        output = request.GET.get("format", self.formats[0])
-        if "format" not in errors and output not in self.formats:
-            errors["format"] = [f"Unknown format {output[:20]!r}; use {', '.join(self.formats)}."]
-        if errors:
-            raise ValidationError(errors)
-        return output
-
-    def filterset(self, queryset):
-        """The validated FilterSet for this request (400 naming the bad parameters)."""
-        filterset = self.filterset_class(self.request.GET, queryset=queryset, request=self.request)
-        if not filterset.is_valid():
-            raise ValidationError(filterset.errors)
-        return filterset
-
-    def page_numbers(self, request, default_size, max_size):
-        page = _positive_int(request, "page", 1, None)
-        size = _positive_int(request, "page_size", default_size, max_size)
-        if page > MAX_PAGE:  # no such page; its offset would not even fit in SQL's bigint
-            raise NotFound(f"Page {page} is past the last page.")
-        return page, size
-
-    def page_links(self, request, page, size, count):
-        last = max(1, -(-count // size))
-        if page > last:
-            raise NotFound(f"Page {page} is past the last page ({last}).")
-
-        def link(number):
-            query = request.GET.copy()
-            query["page"] = number
-            return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
-
-        return (link(page + 1) if page < last else None), (link(page - 1) if page > 1 else None)
-
-
-def _positive_int(request, name, default, maximum):
-    text = request.GET.get(name)
-    if text is None or text == "":
-        return default
-    if not text.isdigit() or int(text) < 1:
-        raise bad_request(name, f"Expected a whole number from 1, got {text[:20]!r}.")
-    value = int(text)
-    if maximum and value > maximum:
-        raise bad_request(name, f"At most {maximum}.")
-    return value
-
-
-def _zoom(request, *, required=False):
-    text = request.GET.get("zoom")
-    if text is None or text == "":
-        if required:
-            raise bad_request("zoom", "Required: the web-map zoom level, 0 to 22.")
-        return None
-    if not text.isdigit() or int(text) > 22:
-        raise bad_request("zoom", f"Expected a whole number from 0 to 22, got {text[:20]!r}.")
-    return int(text)
-
-
-def json_response(data, status_code=200):
-    return HttpResponse(
-        json.dumps(data, ensure_ascii=False),
-        status=status_code,
-        content_type="application/json",
-    )
-
-
-def csv_response(content, filename):
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def csv_copy(queryset, columns, geometry, precision, *, points=False):
-    """CSV of `queryset` written by PostgreSQL's COPY: a header, the columns, the geometry as
-    WKT and, for points, `lon`/`lat`."""
-    names = [*columns, "wkt", *(["lon", "lat"] if points else [])]
-    expressions = {
-        f"c{index}": s._expression(value) for index, value in enumerate(columns.values())
-    }
-    expressions["c_wkt"] = Func(
-        geometry, Value(precision), function="ST_AsText", output_field=TextField()
-    )
-    if points:
-        for name, function in (("c_lon", "ST_X"), ("c_lat", "ST_Y")):
-            coordinate = Func(geometry, function=function, output_field=FloatField())
-            expressions[name] = s.rounded(coordinate, precision)
-    rows = queryset.values(**expressions)
-    try:
-        inner, params = rows.query.sql_with_params()
-    except EmptyResultSet:
-        return (",".join(names) + "\r\n").encode()
-    selected = [f't.c{index} AS "{name}"' for index, name in enumerate(columns)]
-    selected.append('t.c_wkt AS "wkt"')
-    if points:
-        selected += ['t.c_lon AS "lon"', 't.c_lat AS "lat"']
-    return copy_csv(f"SELECT {', '.join(selected)} FROM ({inner}) t", params)
-
-
-def copy_csv(sql, params):
-    """Run COPY (sql) TO STDOUT as CSV with a header; return the bytes."""
-    buffer = io.BytesIO()
-    with connection.cursor() as cursor:
-        raw = cursor.cursor  # psycopg2's own cursor: COPY is not part of the DB-API
-        query = raw.mogrify(sql, params).decode()
-        raw.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT csv, HEADER)", buffer)
-    return buffer.getvalue()
-
-
-def error_responses():
-    return {
-        (400, "application/json"): OpenApiResponse(
-            s.ERROR_SCHEMA, description="A parameter is unknown or malformed."
-        ),
-        (429, "application/json"): OpenApiResponse(
-            s.DETAIL_SCHEMA, description="Too many requests: wait `Retry-After` seconds."
-        ),
-    }
-
-
-def not_modified_response():
-    return {304: OpenApiResponse(description="Not modified since the ETag/date you sent.")}
-
-
-FORMAT_GEO = OpenApiParameter(
-    "format",
-    str,
-    enum=["geojson", "json", "csv"],
-    description="`geojson` (default, `application/geo+json`), `json` (the same GeoJSON as "
-    "`application/json`) or `csv` (properties, geometry as WKT; `lon`/`lat` for points).",
-)
-FORMAT_JSON = OpenApiParameter("format", str, enum=["json"], description="Only `json`.")
-
-
-def page_parameters(default_size, max_size):
-    return [
-        OpenApiParameter("page", int, description="Page number, from 1. Past the last page: 404."),
-        OpenApiParameter(
-            "page_size",
-            int,
-            description=f"Items per page, {default_size} by default, at most {max_size}.",
-        ),
-    ]
-
-
-ZOOM = OpenApiParameter(
-    "zoom",
-    int,
-    description="Web-map zoom level 0-22 (map layers): geometry is simplified "
-    "(ST_SimplifyPreserveTopology to half a pixel) and coordinates rounded to suit the "
-    "scale. Leave it out for full detail.",
-)
-
+from contamination.querysets import PublicationStatus, seen_publicly_sql
 
 # --- Geo resources ----------------------------------------------------------------------
 
@@ -346,7 +74,7 @@ class GeoListView(PublicAPIView):
     extra_parameters = {"zoom"}
 
     def get_queryset(self):
-        return self.resource.model.objects.published().select_related(None)
+        return self.resource.rows(self.resource.model.objects.published().select_related(None))
 
     def filtered(self):
         queryset = self.filterset(self.get_queryset()).qs
@@ -358,21 +86,21 @@ class GeoListView(PublicAPIView):
 
     def geometry(self, zoom):
         geometry = self.resource.geometry()
-        options = s.zoom_options(zoom, self.resource.precision)
+        options = geojson.zoom_options(zoom, self.resource.precision)
         if options.get("tolerance") and self.resource.geometry_type != "Point":
-            geometry = simplified(geometry, options["tolerance"])
+            geometry = geojson.simplified(geometry, options["tolerance"])
         return geometry, options["precision"]
 
     def build(self, request, output, version):
-        zoom = _zoom(request)
-        page, size = self.page_numbers(request, self.default_page_size, self.max_page_size)
+        zoom = zoom_level(request)
+        page, size = self.page_numbers(request)
         queryset = self.filtered()
         window = queryset[(page - 1) * size : page * size]
         geometry, precision = self.geometry(zoom)
         if output == "csv":
-            count = cached_count(queryset, version, f"{request.path}|{_filter_key(request)}")
+            count = cached_count(queryset, version, f"{request.path}|{filter_key(request)}")
             following, previous = self.page_links(request, page, size, count)
-            content = csv_copy(
+            content = geojson.csv_copy(
                 window,
                 self.resource.csv_columns(),
                 geometry,
@@ -395,7 +123,7 @@ class GeoListView(PublicAPIView):
         if page == 1 and returned < size:
             count = returned  # the whole result is on this page: no COUNT needed
         else:
-            count = cached_count(queryset, version, f"{request.path}|{_filter_key(request)}")
+            count = cached_count(queryset, version, f"{request.path}|{filter_key(request)}")
         following, previous = self.page_links(request, page, size, count)
         body = geojson.collection_text(
             text,
@@ -405,40 +133,7 @@ class GeoListView(PublicAPIView):
                 "previous": json.dumps(previous),
             },
         )
-        content_type = "application/json" if output == "json" else "application/geo+json"
-        return HttpResponse(body, content_type=content_type)
-
-
-def stable_order(queryset):
-    """The requested order (else the model's), always ending with the id.
-
-    Explicit, because Django drops Meta.ordering from GROUP BY queries (the casualty counts).
-    """
-    ordering = [str(term) for term in queryset.query.order_by] or list(
-        queryset.model._meta.ordering
-    )
-    if not {"id", "-id", "pk", "-pk"} & set(ordering):
-        ordering.append("id")
-    return queryset.order_by(*ordering)
-
-
-def simplified(geometry, tolerance):
-    """Simplified for a small scale, still a MultiPolygon (GEOS may return a Polygon)."""
-    return Func(
-        SimplifyPreserveTopology(geometry, Value(tolerance)),
-        function="ST_Multi",
-        output_field=GeometryField(srid=4326),
-    )
-
-
-def _filter_key(request):
-    """The query without pagination and format, as a cache key part."""
-    items = [
-        (name, values)
-        for name, values in sorted(request.GET.lists())
-        if name not in PAGE_PARAMETERS | {"format", "zoom"}
-    ]
-    return urlencode(items, doseq=True)
+        return geojson_response(body, output)
 
 
 class GeoDetailView(PublicAPIView):
@@ -461,14 +156,13 @@ class GeoDetailView(PublicAPIView):
             raise NotFound("No published record has this id.")
         records = self.get_queryset().filter(pk=pk)
         text, found = geojson.features(
-            records.filter(publication_status=PublicationStatus.PUBLISHED),
+            self.resource.rows(records.filter(publication_status=PublicationStatus.PUBLISHED)),
             self.resource.properties(),
             geometry_field=self.resource.geometry(),
             precision=self.resource.precision,
         )
         if found:
-            content_type = "application/json" if output == "json" else "application/geo+json"
-            return HttpResponse(text, content_type=content_type)
+            return geojson_response(text, output)
         retracted = records.filter(publication_status=PublicationStatus.RETRACTED).first()
         if retracted:
             return json_response(
@@ -483,106 +177,39 @@ class GeoDetailView(PublicAPIView):
         raise NotFound("No published record has this id.")
 
 
-def geo_list_schema(resource, tag, description, *, zoom=True):
-    operation_id = f"{resource.name}_list"
-    parameters = [FORMAT_GEO, *page_parameters(1000, 10000)]
-    if zoom:
-        parameters.append(ZOOM)
-    return get_schema(
-        operation_id=operation_id,
-        tags=[tag],
-        description=description,
-        parameters=parameters,
-        responses={
-            (200, "application/geo+json"): OpenApiResponse(
-                s.feature_collection_schema(resource),
-                description="A page of features. `count`, `next` and `previous` are "
-                "foreign members of the FeatureCollection (RFC 7946 §6.1).",
-            ),
-            (200, "application/json"): OpenApiResponse(s.feature_collection_schema(resource)),
-            (200, "text/csv"): OpenApiResponse(
-                OpenApiTypes.STR,
-                description="The same page as CSV; `X-Total-Count` gives the total and `Link` "
-                "(RFC 8288) the next and previous pages.",
-            ),
-            **not_modified_response(),
-            **error_responses(),
-            (404, "application/json"): OpenApiResponse(s.DETAIL_SCHEMA, description="No page."),
-        },
-    )
-
-
-RECORD_ID = OpenApiParameter(
-    "id",
-    {"type": "integer", "minimum": 0, "maximum": MAX_ID},
-    OpenApiParameter.PATH,
-    description="The record's id (the `id` of its Feature in the lists).",
-)
-
-
-def geo_detail_schema(resource, tag):
-    return get_schema(
-        operation_id=f"{resource.name}_retrieve",
-        tags=[tag],
-        description=f"One published record of {tag} as a GeoJSON Feature. A retracted record "
-        "answers 410 with its retraction note; a draft or unknown id, 404.",
-        parameters=[
-            RECORD_ID,
-            OpenApiParameter(
-                "format",
-                str,
-                enum=["geojson", "json"],
-                description="`geojson` (default) or `json`.",
-            ),
-        ],
-        responses={
-            (200, "application/geo+json"): OpenApiResponse(s.feature_schema(resource)),
-            (200, "application/json"): OpenApiResponse(s.feature_schema(resource)),
-            **not_modified_response(),
-            **error_responses(),
-            (404, "application/json"): OpenApiResponse(
-                s.DETAIL_SCHEMA, description="No published record has this id."
-            ),
-            (410, "application/json"): OpenApiResponse(
-                s.GONE_SCHEMA, description="The record was retracted."
-            ),
-        },
-    )
-
-
 @geo_list_schema(
-    s.HAZARD_AREAS,
+    resources.HAZARD_AREAS,
     "hazard areas",
     "Published suspected (SHA) and confirmed (CHA) hazardous areas, as polygons.",
 )
 class HazardAreaList(GeoListView):
-    resource = s.HAZARD_AREAS
+    resource = resources.HAZARD_AREAS
     filterset_class = filters.HazardAreaFilter
 
 
-@geo_detail_schema(s.HAZARD_AREAS, "hazard areas")
+@geo_detail_schema(resources.HAZARD_AREAS, "hazard areas")
 class HazardAreaDetail(GeoDetailView):
-    resource = s.HAZARD_AREAS
+    resource = resources.HAZARD_AREAS
 
 
 @geo_list_schema(
-    s.LAND_RELEASES,
+    resources.LAND_RELEASES,
     "land releases",
     "Published land releases: land cancelled, reduced or cleared, as polygons. Land-release "
     "figures always keep the three methods apart.",
 )
 class LandReleaseList(GeoListView):
-    resource = s.LAND_RELEASES
+    resource = resources.LAND_RELEASES
     filterset_class = filters.LandReleaseFilter
 
 
-@geo_detail_schema(s.LAND_RELEASES, "land releases")
+@geo_detail_schema(resources.LAND_RELEASES, "land releases")
 class LandReleaseDetail(GeoDetailView):
-    resource = s.LAND_RELEASES
+    resource = resources.LAND_RELEASES
 
 
 @geo_list_schema(
-    s.INCIDENTS,
+    resources.INCIDENTS,
     "incidents",
     "Published explosive-ordnance incidents with their casualties counted by outcome, group, "
     "sex and age band (never anything that identifies a person). Each point is generalised "
@@ -590,35 +217,14 @@ class LandReleaseDetail(GeoDetailView):
     zoom=False,
 )
 class IncidentList(GeoListView):
-    resource = s.INCIDENTS
+    resource = resources.INCIDENTS
     filterset_class = filters.IncidentFilter
     extra_parameters = set()
 
 
-@geo_detail_schema(s.INCIDENTS, "incidents")
+@geo_detail_schema(resources.INCIDENTS, "incidents")
 class IncidentDetail(GeoDetailView):
-    resource = s.INCIDENTS
-
-
-CLUSTERS_SQL = """
-SELECT COALESCE(string_agg(
-    '{{"type":"Feature","geometry":' || ST_AsGeoJSON(c.point, %s)
-    || ',"properties":' || json_build_object(
-        'count', c.n, 'killed', c.killed, 'injured', c.injured,
-        'incident', CASE WHEN c.n = 1 THEN c.first_id END)::text
-    || '}}', ',' ORDER BY c.n DESC, ST_X(c.point), ST_Y(c.point)), '')
-FROM (
-    SELECT ST_Centroid(ST_Collect(i.g)) AS point, count(*) AS n, min(i.id) AS first_id,
-           COALESCE(sum(k.killed), 0) AS killed, COALESCE(sum(k.injured), 0) AS injured
-    FROM ({incidents}) i
-    LEFT JOIN LATERAL (
-        SELECT count(*) FILTER (WHERE outcome = 'killed') AS killed,
-               count(*) FILTER (WHERE outcome = 'injured') AS injured
-        FROM contamination_casualty WHERE incident_id = i.id
-    ) k ON true
-    GROUP BY ST_SnapToGrid(i.g, %s)
-) c
-"""
+    resource = resources.INCIDENTS
 
 
 @get_schema(
@@ -631,16 +237,11 @@ FROM (
         OpenApiParameter(
             "zoom", int, required=True, description="Web-map zoom level, 0 to 22 (required)."
         ),
-        OpenApiParameter(
-            "format",
-            str,
-            enum=["geojson", "json"],
-            description="`geojson` (default) or `json`.",
-        ),
+        FORMAT_GEOJSON_OR_JSON,
     ],
     responses={
-        (200, "application/geo+json"): OpenApiResponse(s.CLUSTER_SCHEMA),
-        (200, "application/json"): OpenApiResponse(s.CLUSTER_SCHEMA),
+        (200, "application/geo+json"): OpenApiResponse(schema.CLUSTER_SCHEMA),
+        (200, "application/json"): OpenApiResponse(schema.CLUSTER_SCHEMA),
         **not_modified_response(),
         **error_responses(),
     },
@@ -657,28 +258,15 @@ class IncidentClusters(PublicAPIView):
 
     def get(self, request):
         output = self.check_query(request)
-        zoom = _zoom(request, required=True)
+        zoom = zoom_level(request, required=True)
         return versioned_response(request, lambda version: self.build(output, zoom))
 
     def build(self, output, zoom):
-        incidents = (
-            self.filterset(self.get_queryset())
-            .qs.order_by()
-            .values("id", g=s.generalised_location())
-        )
-        cell = s.cluster_cell_deg(zoom)
-        precision = s.zoom_options(zoom, 5)["precision"]
-        try:
-            inner, params = incidents.query.sql_with_params()
-        except EmptyResultSet:
-            text = ""
-        else:
-            with connection.cursor() as cursor:
-                cursor.execute(CLUSTERS_SQL.format(incidents=inner), [precision, *params, cell])
-                text = cursor.fetchone()[0]
+        precision = geojson.zoom_options(zoom, resources.INCIDENTS.precision)["precision"]
+        text = geojson.incident_clusters(self.filterset(self.get_queryset()).qs, zoom, precision)
+        cell = geojson.cluster_cell_deg(zoom)
         body = geojson.collection_text(text, {"cell_deg": json.dumps(round(cell, 8))})
-        content_type = "application/json" if output == "json" else "application/geo+json"
-        return HttpResponse(body, content_type=content_type)
+        return geojson_response(body, output)
 
 
 # --- Areas with their figures -----------------------------------------------------------
@@ -699,18 +287,22 @@ class AreaQuerysetMixin:
     "published records give for each — for a choropleth. `?level=1` gives the units. The "
     "figure filters (dates, category, status, hazard_type, method, organisation) narrow the "
     "records counted, not the areas listed. A country counts its units' records.",
-    parameters=[FORMAT_GEO, *page_parameters(1000, 10000), ZOOM],
+    parameters=[FORMAT_GEO, PAGES, ZOOM],
     responses={
-        (200, "application/geo+json"): OpenApiResponse(s.feature_collection_schema(s.AREAS)),
-        (200, "application/json"): OpenApiResponse(s.feature_collection_schema(s.AREAS)),
+        (200, "application/geo+json"): OpenApiResponse(
+            schema.feature_collection_schema(resources.AREAS)
+        ),
+        (200, "application/json"): OpenApiResponse(
+            schema.feature_collection_schema(resources.AREAS)
+        ),
         (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR),
         **not_modified_response(),
         **error_responses(),
-        (404, "application/json"): OpenApiResponse(s.DETAIL_SCHEMA, description="No page."),
+        **no_page_response(),
     },
 )
 class AreaList(AreaQuerysetMixin, GeoListView):
-    resource = s.AREAS
+    resource = resources.AREAS
     filterset_class = filters.AdminAreaFilter
 
     def get_queryset(self):
@@ -737,11 +329,11 @@ class AreaList(AreaQuerysetMixin, GeoListView):
         ZOOM,
     ],
     responses={
-        (200, "application/geo+json"): OpenApiResponse(s.feature_schema(s.AREAS)),
-        (200, "application/json"): OpenApiResponse(s.feature_schema(s.AREAS)),
+        (200, "application/geo+json"): OpenApiResponse(schema.feature_schema(resources.AREAS)),
+        (200, "application/json"): OpenApiResponse(schema.feature_schema(resources.AREAS)),
         **not_modified_response(),
         **error_responses(),
-        (404, "application/json"): OpenApiResponse(s.DETAIL_SCHEMA, description="No area."),
+        (404, "application/json"): OpenApiResponse(schema.DETAIL_SCHEMA, description="No area."),
     },
 )
 class AreaDetail(AreaQuerysetMixin, PublicAPIView):
@@ -761,19 +353,21 @@ class AreaDetail(AreaQuerysetMixin, PublicAPIView):
     def build(self, request, output, code):
         if not filters.AREA_CODE_PATTERN.match(code):
             raise NotFound("No area has this code.")
-        zoom = _zoom(request)
+        zoom = zoom_level(request)
         areas = self.areas_with_figures(self.get_queryset().with_code(code))
-        options = s.zoom_options(zoom, s.AREAS.precision)
-        geometry = s.AREAS.geometry()
+        options = geojson.zoom_options(zoom, resources.AREAS.precision)
+        geometry = resources.AREAS.geometry()
         if options.get("tolerance"):
-            geometry = simplified(geometry, options["tolerance"])
+            geometry = geojson.simplified(geometry, options["tolerance"])
         text, found = geojson.features(
-            areas, s.AREAS.properties(), geometry_field=geometry, precision=options["precision"]
+            areas,
+            resources.AREAS.properties(),
+            geometry_field=geometry,
+            precision=options["precision"],
         )
         if not found:
             raise NotFound("No area has this code.")
-        content_type = "application/json" if output == "json" else "application/geo+json"
-        return HttpResponse(text, content_type=content_type)
+        return geojson_response(text, output)
 
 
 # --- Plain lists ------------------------------------------------------------------------
@@ -791,8 +385,8 @@ class PlainListView(PublicAPIView):
     def build(self, request, version):
         queryset = self.filterset(self.get_queryset()).qs
         queryset = stable_order(queryset)
-        page, size = self.page_numbers(request, self.default_page_size, self.max_page_size)
-        count = cached_count(queryset, version, f"{request.path}|{_filter_key(request)}")
+        page, size = self.page_numbers(request)
+        count = cached_count(queryset, version, f"{request.path}|{filter_key(request)}")
         following, previous = self.page_links(request, page, size, count)
         rows = queryset[(page - 1) * size : page * size]
         return json_response(
@@ -805,22 +399,8 @@ class PlainListView(PublicAPIView):
         )
 
 
-def plain_list_schema(serializer, tag, description):
-    return get_schema(
-        tags=[tag],
-        description=description,
-        parameters=[FORMAT_JSON, *page_parameters(100, 1000)],
-        responses={
-            (200, "application/json"): s.paginated(serializer),
-            **not_modified_response(),
-            **error_responses(),
-            (404, "application/json"): OpenApiResponse(s.DETAIL_SCHEMA, description="No page."),
-        },
-    )
-
-
 @plain_list_schema(
-    s.OrganisationSerializer,
+    s.paginated(s.OrganisationSerializer),
     "organisations",
     "Organisations the records name: national authority, operators, agencies.",
 )
@@ -833,7 +413,9 @@ class OrganisationList(PlainListView):
         return Organisation.objects.all()
 
 
-@plain_list_schema(s.SourceSerializer, "sources", "Documents that records and statements cite.")
+@plain_list_schema(
+    s.paginated(s.SourceSerializer), "sources", "Documents that records and statements cite."
+)
 class SourceList(PlainListView):
     serializer_class = s.SourceSerializer
     filterset_class = filters.SourceFilter
@@ -869,13 +451,13 @@ CHANGE_PART_SQL = """
                 ELSE retraction_note END AS retraction_note
     FROM {table}
     WHERE updated_at >= %(since)s
-      AND (publication_status <> 'draft' OR published_at IS NOT NULL)
+      AND {seen_publicly}
     UNION ALL
     SELECT '{kind}', pgh_obj_id, reference, 'deleted', pgh_created_at, published_at,
            retracted_at, ''
     FROM {table}event
     WHERE pgh_label = 'delete' AND pgh_created_at >= %(since)s
-      AND (publication_status <> 'draft' OR published_at IS NOT NULL)
+      AND {seen_publicly}
 """
 
 
@@ -922,18 +504,20 @@ class ChangeFilterForm(filters.forms.Form):
             description="Only these kinds of record (repeat or comma-separate).",
         ),
         FORMAT_JSON,
-        *page_parameters(1000, 10000),
+        PAGES,
     ],
     responses={
         (200, "application/json"): s.PaginatedChangesSerializer,
         **not_modified_response(),
         **error_responses(),
-        (404, "application/json"): OpenApiResponse(s.DETAIL_SCHEMA, description="No page."),
+        **no_page_response(),
     },
 )
 class ChangeList(PublicAPIView):
     extra_parameters = {"since", "kind"}
     multi_valued = {"kind"}
+    default_page_size = 1000
+    max_page_size = 10000
 
     def get(self, request):
         self.check_query(request)
@@ -947,13 +531,17 @@ class ChangeList(PublicAPIView):
             raise ValidationError(form.errors)
         kinds = form.cleaned_data["kind"] or list(CHANGE_KINDS)
         parts = "\n    UNION ALL\n".join(
-            CHANGE_PART_SQL.format(kind=kind, table=CHANGE_KINDS[kind][0]._meta.db_table)
+            CHANGE_PART_SQL.format(
+                kind=kind,
+                table=CHANGE_KINDS[kind][0]._meta.db_table,
+                seen_publicly=seen_publicly_sql(),
+            )
             for kind in kinds
         )
         if "incident" in kinds:
             parts += "\n    UNION ALL\n" + CASUALTY_CHANGES_SQL
         sql = CHANGES_SQL.format(parts=parts)
-        page, size = self.page_numbers(request, 1000, 10000)
+        page, size = self.page_numbers(request)
         params = {"since": form.cleaned_data["since"], "limit": size, "offset": (page - 1) * size}
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*) FROM ({sql}) c", params)
@@ -983,7 +571,7 @@ class ChangeList(PublicAPIView):
                 "count": count,
                 "next": following,
                 "previous": previous,
-                "data_version": version and version_text(version),
+                "data_version": version and data_version.as_text(version),
                 "results": results,
             }
         )
@@ -1022,7 +610,7 @@ class StatsView(PublicAPIView):
         filterset = self.filterset(self.get_queryset())
         records = filterset.record_querysets()
         data = {
-            "data_version": version and version_text(version),
+            "data_version": version and data_version.as_text(version),
             "filters": {
                 name: ",".join(values)
                 for name, values in sorted(request.GET.lists())
@@ -1031,29 +619,6 @@ class StatsView(PublicAPIView):
             **self.figures(records, group_by),
         }
         return json_response(self.serializer_class(data).data)
-
-
-def group_parameter(choices, default):
-    return OpenApiParameter(
-        "group_by",
-        str,
-        enum=list(choices),
-        description=f"How to group the figures (default `{default}`).",
-    )
-
-
-def stats_schema(serializer, description, parameters=()):
-    return get_schema(
-        tags=["statistics"],
-        description=description + " Computed in the database from published records only; "
-        "filters as in the lists (each applies to the record kinds that have that field).",
-        parameters=[FORMAT_JSON, *parameters],
-        responses={
-            (200, "application/json"): serializer,
-            **not_modified_response(),
-            **error_responses(),
-        },
-    )
 
 
 @stats_schema(
@@ -1148,81 +713,3 @@ class AreaStats(StatsView):
                 raise bad_request("level", "Expected 0 (countries) or 1 (units).")
             areas = areas.filter(level=int(level))
         return {"results": stats.area_figures(areas, *records)}
-
-
-@get_schema(
-    operation_id="root",
-    tags=["meta"],
-    description="Every resource of version 1, by name, with its address, and the data version.",
-    parameters=[FORMAT_JSON],
-    responses={
-        (200, "application/json"): OpenApiResponse(
-            {
-                "type": "object",
-                "properties": {
-                    "data_version": {
-                        "type": "string",
-                        "format": "date-time",
-                        "description": "Time of the last published change.",
-                    },
-                    "documentation": {
-                        "type": "string",
-                        "format": "uri",
-                        "description": "The guide for people: examples, licence, citation.",
-                    },
-                    "resources": {
-                        "type": "object",
-                        "additionalProperties": {"type": "string", "format": "uri"},
-                        "description": "Resource name → address.",
-                    },
-                },
-                "required": ["data_version", "documentation", "resources"],
-            }
-        ),
-        **error_responses(),
-    },
-)
-class ApiRoot(PublicAPIView):
-    """What version 1 offers: every route without a path parameter, from config/api_urls.py."""
-
-    paginated = False
-
-    def get(self, request):
-        self.check_query(request)
-        from config import api_urls  # noqa: PLC0415 (the URL module imports these views)
-
-        resources = {
-            pattern.name: request.build_absolute_uri(reverse(f"api:{pattern.name}"))
-            for pattern in api_urls.urlpatterns
-            if str(pattern.pattern).startswith("v1/")
-            and "<" not in str(pattern.pattern)
-            and str(pattern.pattern) != "v1/"
-        }
-        return json_response(
-            {
-                "data_version": version_text(data_version()),
-                "documentation": request.build_absolute_uri(reverse("api:index")),
-                "resources": resources,
-            }
-        )
-
-
-# --- The page for people ----------------------------------------------------------------
-
-
-def api_index(request):
-    """The /api/ page: what is there and how to use it."""
-    return render(
-        request,
-        "api/index.html",
-        {
-            "rate_limit": settings.API_RATE_LIMIT,
-            "download_rate_limit": settings.API_DOWNLOAD_RATE_LIMIT,
-            "licence": settings.API_DATA_LICENCE,
-            "licence_url": settings.API_DATA_LICENCE_URL,
-            "citation": settings.API_CITATION,
-            "data_version": version_text(data_version()),
-            "base": request.build_absolute_uri("/api/v1/"),
-            "site": request.build_absolute_uri("/"),
-        },
-    )

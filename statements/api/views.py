@@ -1,7 +1,9 @@
 """Read-only endpoints: /statements/, /claims/, /people/, /metrics/ (published only).
 
-They follow the records' API: the same throttle, errors as JSON (also when CSV was asked
-for), every parameter and answer described in the schema.
+They stand on the records' API base (contamination/api/base.py): the same throttle, the same
+400 for an unknown parameter, errors as JSON (also when CSV was asked for), one CSV renderer,
+every parameter and answer described in the schema. Unlike the records' views they let DRF
+pick the format from `?format=` (an unknown one is a 404, as documented).
 """
 
 from django.db.models import Count, Prefetch, Q
@@ -13,18 +15,33 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import viewsets
-from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import JSONRenderer
 
-from contamination.api import serializers as contamination_serializers
-from contamination.api.views import MAX_ID, AnonymousThrottle, error_responses
+from contamination.api.base import CSVRenderer, StrictQueryMixin
+from contamination.api.schema import DETAIL_SCHEMA, error_responses, id_parameter, page_parameters
 from contamination.querysets import PublicationStatus
 from statements.api import filters, serializers
-from statements.api.renderers import CSVRenderer
 from statements.models import Claim, Metric, Person, Statement, StatementSource
 
-PAGE_SIZE, MAX_PAGE_SIZE = 50, 500
+
+class StatementsPagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        descriptions = {
+            "count": "Rows matching the filters, on all pages.",
+            "next": "The next page, if any.",
+            "previous": "The previous page, if any.",
+            "results": "This page's rows.",
+        }
+        for name, description in descriptions.items():
+            response["properties"][name]["description"] = description
+        return response
+
 
 FORMAT = OpenApiParameter(
     "format",
@@ -33,18 +50,11 @@ FORMAT = OpenApiParameter(
     description="`json` (default) or `csv`: a list as CSV has every matching row in one file, "
     "nested fields flattened (`speaker_person.name`), lists of objects as JSON text.",
 )
-PAGE = [
-    OpenApiParameter("page", int, description="Page number, from 1. Past the last page: 404."),
-    OpenApiParameter(
-        "page_size",
-        int,
-        description=f"Items per page, {PAGE_SIZE} by default, at most {MAX_PAGE_SIZE}.",
-    ),
-]
+PAGE = page_parameters(StatementsPagination.page_size, StatementsPagination.max_page_size)
 SLUG = {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}
 NOT_FOUND = {
     (404, "application/json"): OpenApiResponse(
-        contamination_serializers.DETAIL_SCHEMA,
+        DETAIL_SCHEMA,
         description="No such published item, no such page, or an unknown format.",
     )
 }
@@ -78,42 +88,16 @@ def detail_schema(serializer, description, tag, lookup):
     )
 
 
-class StatementsPagination(PageNumberPagination):
-    page_size = PAGE_SIZE
-    page_size_query_param = "page_size"
-    max_page_size = MAX_PAGE_SIZE
-
-    def get_paginated_response_schema(self, schema):
-        response = super().get_paginated_response_schema(schema)
-        descriptions = {
-            "count": "Rows matching the filters, on all pages.",
-            "next": "The next page, if any.",
-            "previous": "The previous page, if any.",
-            "results": "This page's rows.",
-        }
-        for name, description in descriptions.items():
-            response["properties"][name]["description"] = description
-        return response
-
-
-class PublicViewSet(viewsets.ReadOnlyModelViewSet):
+class PublicViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
     """JSON or CSV (`?format=csv`: the whole filtered list in one file, not one page)."""
 
     renderer_classes = [JSONRenderer, CSVRenderer]
     pagination_class = StatementsPagination
-    throttle_classes = [AnonymousThrottle]
     csv_name = "export"
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        # As in the records' API: a misspelt filter is a 400 naming it, not a silent no-op.
-        allowed = {"format", "page", "page_size", *self.filterset_class.base_filters}
-        unknown = sorted(set(request.query_params) - allowed)
-        if unknown:
-            accepted = ", ".join(sorted(allowed))
-            raise ValidationError(
-                {name: [f"Unknown parameter. Accepted here: {accepted}."] for name in unknown}
-            )
+        self.reject_unknown_parameters(request)
 
     def is_csv(self):
         renderer = getattr(self.request, "accepted_renderer", None)
@@ -125,10 +109,6 @@ class PublicViewSet(viewsets.ReadOnlyModelViewSet):
         return super().paginate_queryset(queryset)
 
     def finalize_response(self, request, response, *args, **kwargs):
-        if response.status_code >= 400:
-            # Errors are JSON whatever format was asked for, as in the records' API.
-            request.accepted_renderer = JSONRenderer()
-            request.accepted_media_type = JSONRenderer.media_type
         response = super().finalize_response(request, response, *args, **kwargs)
         if self.is_csv() and response.status_code == 200:
             response["Content-Disposition"] = f'attachment; filename="{self.csv_name}.csv"'
@@ -181,12 +161,7 @@ class StatementViewSet(PublicViewSet):
         "One figure, with what the published records show for its area and dates "
         "(`records`), in its unit, and what those records cover.",
         "statements",
-        OpenApiParameter(
-            "id",
-            {"type": "integer", "minimum": 0, "maximum": MAX_ID},
-            OpenApiParameter.PATH,
-            description="The claim's id.",
-        ),
+        id_parameter("The claim's id."),
     ),
 )
 class ClaimViewSet(PublicViewSet):

@@ -8,7 +8,7 @@ import json
 
 from django.db import connection
 
-from contamination.api.versioning import DATA_VERSION_SQL
+from contamination.data_version import SQL as DATA_VERSION_SQL
 from contamination.models import Casualty, Incident
 from tests.api.dataset import APITestCase
 

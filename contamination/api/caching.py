@@ -1,70 +1,32 @@
-"""The data version, and what hangs on it: ETag, Last-Modified, 304s and a response cache.
+"""What hangs on the data version in the API: ETag, Last-Modified, 304s and a response cache.
 
-The data version is the time of the last change anyone outside could see: a record published,
-changed while published, retracted (or unpublished), a casualty of such a record, an
-organisation, a source or a boundary. Every API answer is a function of (data version,
-path, query), so that triple is the ETag and the cache key; nothing needs invalidating.
+Every API answer is a function of (data version, path, query), so that triple is the ETag and
+the cache key; nothing needs invalidating (see contamination/data_version.py).
 """
 
-import datetime
 import gzip
 import hashlib
 import re
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
-# A record counts once it has been public: published or retracted now, or published before
-# (published_at is kept when an editor sends it back to draft, which removes it publicly).
-_SEEN_PUBLICLY = "(publication_status <> 'draft' OR published_at IS NOT NULL)"
-
-# Each part is a backward index scan that stops at its first row (the indexes are in
-# contamination/migrations/0003_api_filter_indexes.py): ~0.3 ms, however long the history.
-DATA_VERSION_SQL = f"""
-SELECT GREATEST(
-    (SELECT max(updated_at) FROM contamination_hazardarea WHERE {_SEEN_PUBLICLY}),
-    (SELECT max(updated_at) FROM contamination_landrelease WHERE {_SEEN_PUBLICLY}),
-    (SELECT max(updated_at) FROM contamination_incident WHERE {_SEEN_PUBLICLY}),
-    (SELECT e.pgh_created_at FROM contamination_casualtyevent e
-        WHERE EXISTS (SELECT 1 FROM contamination_incident i WHERE i.id = e.incident_id
-                      AND (i.publication_status <> 'draft' OR i.published_at IS NOT NULL))
-        ORDER BY e.pgh_created_at DESC LIMIT 1),
-    (SELECT max(pgh_created_at) FROM contamination_hazardareaevent
-        WHERE pgh_label = 'delete' AND {_SEEN_PUBLICLY}),
-    (SELECT max(pgh_created_at) FROM contamination_landreleaseevent
-        WHERE pgh_label = 'delete' AND {_SEEN_PUBLICLY}),
-    (SELECT max(pgh_created_at) FROM contamination_incidentevent
-        WHERE pgh_label = 'delete' AND {_SEEN_PUBLICLY}),
-    (SELECT max(updated_at) FROM contamination_organisation),
-    (SELECT max(updated_at) FROM contamination_source),
-    (SELECT max(pgh_created_at) FROM contamination_adminareaevent)
-)
-"""
-
-EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
-
-
-def data_version():
-    """Time of the last published change, or None for an empty database (1 query)."""
-    with connection.cursor() as cursor:
-        cursor.execute(DATA_VERSION_SQL)
-        return cursor.fetchone()[0]
-
-
-def version_text(version):
-    return (version or EPOCH).isoformat().replace("+00:00", "Z")
+from contamination import data_version
 
 
 def etag_for(version, request, variant=""):
     query = sorted(request.GET.lists())
     # The host and scheme too: answers hold absolute links (next/previous pages).
     origin = f"{request.scheme}://{request.get_host()}"
-    text = f"{version_text(version)}|{origin}{request.path}|{query}|{variant}"
+    text = f"{data_version.as_text(version)}|{origin}{request.path}|{query}|{variant}"
     return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def last_modified(version):
+    return (version or data_version.EPOCH).timestamp()
 
 
 def not_modified(request, etag, version):
@@ -80,15 +42,15 @@ def not_modified(request, etag, version):
     since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
     if since is None:
         return False
-    return int((version or EPOCH).timestamp()) <= since
+    return int(last_modified(version)) <= since
 
 
 def stamp(response, etag, version):
     response["ETag"] = quote_etag(etag)
-    response["Last-Modified"] = http_date((version or EPOCH).timestamp())
+    response["Last-Modified"] = http_date(last_modified(version))
     # Caches may keep a copy but must ask again; the answer is a cheap 304 when unchanged.
     response["Cache-Control"] = "public, no-cache"
-    response["X-Data-Version"] = version_text(version)
+    response["X-Data-Version"] = data_version.as_text(version)
     patch_vary_headers(response, ["Accept-Encoding"])
     return response
 
@@ -111,12 +73,12 @@ def versioned_response(request, build, *, variant=""):
     get the body compressed (10,000 polygons: 7.2 MB become 1.5 MB), compressed once per
     version at level 1, where it costs ~80 ms instead of ~270 ms at level 6 for 3 % more bytes.
     """
-    version = data_version()
+    version = data_version.current()
     etag = etag_for(version, request, variant)
     compress = accepts_gzip(request)
     if not_modified(request, etag, version):
         return stamp(HttpResponseNotModified(), etag + (GZIP_SUFFIX if compress else ""), version)
-    key = f"api:response:{etag}"
+    key = data_version.cache_key(version, "api", "response", etag)
     cached = cache.get(key)
     if cached is None:
         response = build(version)
@@ -125,14 +87,14 @@ def versioned_response(request, build, *, variant=""):
         headers = {name: response[name] for name in CACHED_HEADERS if response.has_header(name)}
         cached = (response.content, headers)
         if len(response.content) <= settings.API_CACHE_MAX_BYTES:
-            cache.set(key, cached, settings.API_CACHE_SECONDS)
+            cache.set(key, cached, data_version.cache_seconds())
     content, headers = cached
     if compress and len(content) >= GZIP_MIN_BYTES:
         compressed = cache.get(key + GZIP_SUFFIX)
         if compressed is None:
             compressed = gzip.compress(content, compresslevel=1, mtime=0)
             if len(compressed) <= settings.API_CACHE_MAX_BYTES:
-                cache.set(key + GZIP_SUFFIX, compressed, settings.API_CACHE_SECONDS)
+                cache.set(key + GZIP_SUFFIX, compressed, data_version.cache_seconds())
         response = HttpResponse(compressed)
         response["Content-Encoding"] = "gzip"
         etag += GZIP_SUFFIX
@@ -146,9 +108,5 @@ def versioned_response(request, build, *, variant=""):
 def cached_count(queryset, version, key):
     """`queryset.count()`, computed once per data version and query (COUNTs of large
     bounding boxes cost more than the page itself)."""
-    cache_key = "api:count:" + hashlib.sha256(f"{version_text(version)}|{key}".encode()).hexdigest()
-    count = cache.get(cache_key)
-    if count is None:
-        count = queryset.count()
-        cache.set(cache_key, count, settings.API_CACHE_SECONDS)
-    return count
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    return data_version.cached(version, f"api:count:{digest}", lambda: queryset.count())
