@@ -107,8 +107,7 @@ def running(work, gunicorn_args=None):
     from django.db import connection
 
     from bench import targets
-    from bench.run import DEFAULT_GUNICORN_ARGS
-    from bench.servers import Server, free_port
+    from bench.servers import DEFAULT_GUNICORN_ARGS, Server, free_port
 
     with connection.cursor() as cursor:
         cursor.execute(targets.PEER_VIEW_SQL)

@@ -35,7 +35,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import report, targets  # noqa: E402
-from bench.servers import MemoryWatch, Server, fetch, free_port  # noqa: E402
+from bench.servers import (  # noqa: E402
+    DEFAULT_GUNICORN_ARGS,
+    MemoryWatch,
+    Server,
+    fetch,
+    free_port,
+)
 
 WORK = ROOT / "bench" / ".work"
 RESULTS = ROOT / "bench" / "results"
@@ -44,7 +50,6 @@ WRK_SCRIPT = ROOT / "bench" / "wrk_report.lua"
 WARMUP_S = 3
 WARMUP_CLIENTS = 8  # enough to reach every worker thread's first, slow request
 WARMUP_MAX_S = 30
-DEFAULT_GUNICORN_ARGS = "--workers 3 --threads 4 --worker-class gthread"
 UNCACHED_LEVELS = (1, 8)
 FLOOR_DURATION_S = 5  # pgbench's figures settle quickly; keeps the run inside its budget
 

@@ -10,6 +10,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+# How gunicorn runs the site and the peer alike (BENCH_GUNICORN_ARGS overrides it).
+DEFAULT_GUNICORN_ARGS = "--workers 3 --threads 4 --worker-class gthread"
+
 
 def free_port():
     """A TCP port on 127.0.0.1 that nothing listens on now."""

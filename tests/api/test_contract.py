@@ -61,6 +61,38 @@ class ContractTests(APITestCase):
             self.assertIn(name, resources)
         self.assertNotIn("area-detail", resources)
 
+    def test_the_root_lists_the_resources_of_both_apps_and_each_answers(self):
+        resources = self.get("/api/v1/").json()["resources"]
+        records = [
+            "area-list",
+            "hazard-area-list",
+            "land-release-list",
+            "incident-list",
+            "incident-clusters",
+            "organisation-list",
+            "source-list",
+            "change-list",
+            "stats-summary",
+            "stats-land-released",
+            "stats-items-found",
+            "stats-casualties",
+            "stats-areas",
+            "download-index",
+        ]
+        statements = ["statement-list", "claim-list", "person-list", "metric-list"]
+        for name in [*records, *statements]:
+            with self.subTest(name=name):
+                self.assertIn(name, resources)
+        self.assertEqual(resources["statement-list"], "http://testserver/api/v1/statements/")
+        self.assertEqual(resources["metric-list"], "http://testserver/api/v1/metrics/")
+        for name in ("statement-detail", "claim-detail", "download"):
+            self.assertNotIn(name, resources)
+        # No dead address: each answers (the clusters and changes ask for their parameter).
+        for name in [*records, *statements]:
+            with self.subTest(address=resources[name]):
+                status = self.get(resources[name]).status_code
+                self.assertIn(status, (200, 400))
+
     def test_geo_lists_are_geojson_and_csv_lists_are_csv(self):
         for path, content_type in [
             ("/api/v1/hazard-areas/", "application/geo+json"),
