@@ -136,7 +136,7 @@ FROM (
 ) AS t
 """
 
-# The API's properties, in its order (contamination/api/serializers.py).
+# The API's properties, in its order (contamination/api/resources.py).
 PUBLICATION_PROPERTIES = (
     "'sources', t.source_ids, 'is_demo', t.is_demo, 'published_at', t.published_at, "
     "'updated_at', t.updated_at"

@@ -11,7 +11,7 @@ from drf_spectacular.utils import OpenApiResponse
 
 from contamination import data_version
 from contamination.api.base import PublicAPIView, json_response
-from contamination.api.schema import FORMAT_JSON, error_responses, get_schema
+from contamination.api.schema import FORMAT_JSON, error_responses, get_schema, timestamp
 
 
 @get_schema(
@@ -24,11 +24,7 @@ from contamination.api.schema import FORMAT_JSON, error_responses, get_schema
             {
                 "type": "object",
                 "properties": {
-                    "data_version": {
-                        "type": "string",
-                        "format": "date-time",
-                        "description": "Time of the last published change.",
-                    },
+                    "data_version": timestamp("Time of the last published change.", False),
                     "documentation": {
                         "type": "string",
                         "format": "uri",

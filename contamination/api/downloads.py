@@ -39,6 +39,7 @@ from contamination.api.schema import (
     error_responses,
     get_schema,
     not_modified_response,
+    timestamp,
 )
 from contamination.models import AdminArea, HazardArea
 
@@ -345,12 +346,7 @@ class Download(PublicAPIView):
             {
                 "type": "object",
                 "properties": {
-                    "data_version": {
-                        "type": "string",
-                        "format": "date-time",
-                        "nullable": True,
-                        "description": "Time of the last published change.",
-                    },
+                    "data_version": timestamp("Time of the last published change."),
                     "licence": {"type": "string", "description": "The data's licence."},
                     "licence_url": {
                         "type": "string",

@@ -19,7 +19,7 @@ INDEXES = [
         "contamination_release_pub_done",
         "contamination_landrelease (publication_status, completed_on)",
     ),
-    # The data version (contamination/api/versioning.py), asked by every API request and page:
+    # The data version (contamination/data_version.py), asked by every API request and page:
     # the latest casualty change and the latest deletion, found by a backward index scan
     # instead of reading whole history tables.
     ("contamination_casualtyevent_at", "contamination_casualtyevent (pgh_created_at)"),
