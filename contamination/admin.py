@@ -34,6 +34,7 @@ from leaflet.admin import LeafletGeoAdmin
 
 from contamination.forms import ImportUploadForm
 from contamination.geojson import SimplifyPreserveTopology, feature_collection
+from contamination.history import changes_since
 from contamination.importers import KINDS, ImportRejected, StoredUpload, import_file
 from contamination.models import (
     AdminArea,
@@ -451,10 +452,13 @@ HIDDEN_HISTORY_FIELDS = {"id", "updated_at", "created_at"}
 def history_events(obj):
     """Every recorded version of `obj` (and, for incidents, of its casualties), newest first.
 
-    Each item: when, who (user name or the import file), what happened, and the fields that
-    changed with their old and new values. A fixed number of queries, whatever the number of
-    events: the events, the casualties' events, the users, one per related model.
+    Each item: when, who (user name or the import file), what happened, the fields that
+    changed with their old and new values, and what the public saw of it (the change the
+    changelog and the API report, from history.changes_since; empty for a draft's edits). A
+    fixed number of queries, whatever the number of events: the events, the public changes,
+    the casualties' events, the users, one per related model.
     """
+    public = {change.event_id: change for change in changes_since(record=obj)}
     event_model = obj.events.model
     events = list(obj.events.select_related("pgh_context").order_by("pgh_created_at", "pgh_id"))
     tracked = {field.attname for field in event_model._meta.concrete_fields}
@@ -490,7 +494,9 @@ def history_events(obj):
         if previous is not None and not changes and event.pgh_label == "update":
             previous = event
             continue  # a save that changed nothing editors see (e.g. updated_at only)
-        items.append(event_item(event, label, changes))
+        item = event_item(event, label, changes)
+        item["public_change"] = public.get(event.pgh_id)
+        items.append(item)
         previous = event
     if isinstance(obj, Incident):
         casualty_events = CasualtyEvent.objects.filter(incident_id=obj.pk)

@@ -63,7 +63,7 @@ class LatestChangesWindowTests(TestCase):
         for _ in range(2):
             Incident.objects.filter(pk=busy.pk).update(summary=busy.summary)
         with mock.patch.object(history, "RECENT_EVENTS", 3):
-            changes = history.latest_changes(limit=5)
+            changes = history.changes_since(limit=5)
         self.assertEqual(
             [change.reference for change in changes if change.model is Incident],
             ["IN-BUSY", "IN-OLD"],
