@@ -228,7 +228,7 @@ class Organisation(models.Model):
 
 @track_history()
 class Source(models.Model):
-    """A document that records and statements cite."""
+    """A document cited as a source, by records and by what the site quotes."""
 
     publisher = models.CharField(max_length=200, help_text="Who published the document.")
     title = models.CharField(max_length=500, help_text="The document's title.")

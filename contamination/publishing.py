@@ -1,10 +1,11 @@
 """The one publish/retract workflow of the editors' admin, shared by every publishable model.
 
-Records (hazard areas, land releases, incidents) and statements go through the same two
-actions: publishing is a deliberate step, and a retraction always carries a public note,
-never a silent unpublish. Both need the publish permission: who may change an object may
-publish it; who may only view it may do neither. The model's queryset provides `published()`,
-`drafts()`, `publish()` and `retract(note)` (contamination.querysets.RecordQuerySet).
+Records (hazard areas, land releases, incidents) and every other publishable model of the
+site (each app's admin uses this mixin) go through the same two actions: publishing is a
+deliberate step, and a retraction always carries a public note, never a silent unpublish.
+Both need the publish permission: who may change an object may publish it; who may only
+view it may do neither. The model's queryset provides `published()`, `drafts()`,
+`publish()` and `retract(note)` (contamination.querysets.RecordQuerySet).
 """
 
 from django import forms

@@ -179,21 +179,6 @@ def has_demo(version):
 # --- Pages -----------------------------------------------------------------------------------
 
 
-def home(request):
-    version = data_version()
-    summary = cached(version, "summary", lambda: summary_for(published_records()))
-    changes = cached(version, "latest-changes", lambda: history.changes_since(limit=6))
-    return render(
-        request,
-        "contamination/home.html",
-        {
-            "summary": summary,
-            "changes": changes,
-            "map_config": map_config(request, teaser=True),
-        },
-    )
-
-
 def map_explorer(request):
     version = data_version()
     first_on, last_on = date_range(version)
