@@ -634,11 +634,6 @@ class LandRelease(AreaRecord):
     def get_absolute_url(self):
         return reverse("contamination:land-release-detail", args=[self.pk])
 
-    def clean(self):
-        super().clean()
-        if self.started_on and self.completed_on and self.completed_on < self.started_on:
-            raise ValidationError({"completed_on": "Completion cannot come before the start."})
-
     @property
     def items_found(self):
         return self.ap_mines_found + self.at_mines_found + self.uxo_found + self.other_items_found
