@@ -2,11 +2,17 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
+from config.views import home
 from contamination.feeds import ChangesFeed
+from contamination.sitemaps import PAGES, PageSitemap
 from contamination.sitemaps import SITEMAPS as RECORD_SITEMAPS
 from statements.sitemaps import SITEMAPS as STATEMENT_SITEMAPS
 
-SITEMAPS = {**RECORD_SITEMAPS, **STATEMENT_SITEMAPS}
+SITEMAPS = {
+    **RECORD_SITEMAPS,
+    "pages": PageSitemap(["home", *PAGES]),
+    **STATEMENT_SITEMAPS,
+}
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -19,6 +25,7 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),
+    path("", home, name="home"),
     path("", include("statements.urls")),
     path("", include("contamination.urls")),
 ]

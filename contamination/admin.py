@@ -32,8 +32,9 @@ from django.utils.text import capfirst
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from leaflet.admin import LeafletGeoAdmin
 
-from contamination.forms import ImportUploadForm, RetractForm
+from contamination.forms import ImportUploadForm
 from contamination.geojson import SimplifyPreserveTopology, feature_collection
+from contamination.history import changes_since
 from contamination.importers import KINDS, ImportRejected, StoredUpload, import_file
 from contamination.models import (
     AdminArea,
@@ -46,9 +47,9 @@ from contamination.models import (
     LandRelease,
     LandReleaseSource,
     Organisation,
-    PublicationStatus,
     Source,
 )
+from contamination.publishing import PublishingAdminMixin
 
 UPLOAD_SESSION_KEY = "contamination_import_uploads"
 UPLOAD_DIRECTORY = Path(tempfile.gettempdir()) / "mineatlas-uploads"
@@ -94,10 +95,9 @@ class CasualtyInline(admin.TabularInline):
     verbose_name_plural = "casualties (one row per person killed or injured; never names)"
 
 
-class RecordAdmin(BoundariesMapMixin, LeafletGeoAdmin):
+class RecordAdmin(PublishingAdminMixin, BoundariesMapMixin, LeafletGeoAdmin):
     """Shared by the three record kinds."""
 
-    actions = ["publish_selected", "retract_selected"]
     list_per_page = 50
     search_fields = ["reference"]
     change_list_template = "admin/contamination/record_change_list.html"
@@ -157,9 +157,6 @@ class RecordAdmin(BoundariesMapMixin, LeafletGeoAdmin):
         # Deleting public data is a retraction: only superusers may really delete.
         return request.user.is_superuser and super().has_delete_permission(request, obj)
 
-    def has_publish_permission(self, request):
-        return self.has_change_permission(request)
-
     def get_actions(self, request):
         actions = super().get_actions(request)
         if not request.user.is_superuser:
@@ -172,50 +169,6 @@ class RecordAdmin(BoundariesMapMixin, LeafletGeoAdmin):
             '<span class="publication-status publication-status-{}">{}</span>',
             obj.publication_status,
             obj.get_publication_status_display(),
-        )
-
-    @admin.action(description="Publish the selected drafts", permissions=["publish"])
-    def publish_selected(self, request, queryset):
-        skipped = queryset.exclude(publication_status=PublicationStatus.DRAFT).count()
-        published = queryset.publish()
-        self.message_user(request, f"Published {published} record(s).", messages.SUCCESS)
-        if skipped:
-            self.message_user(
-                request,
-                f"{skipped} selected record(s) were not drafts and were left as they are.",
-                messages.WARNING,
-            )
-
-    @admin.action(description="Retract the selected published records…", permissions=["publish"])
-    def retract_selected(self, request, queryset):
-        published = queryset.published()
-        if not published.exists():
-            self.message_user(request, "Only published records can be retracted.", messages.WARNING)
-            return None
-        form = RetractForm(request.POST if "confirm_retract" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            count = published.retract(form.cleaned_data["note"])
-            self.message_user(
-                request, f"Retracted {count} record(s) with a public note.", messages.SUCCESS
-            )
-            return None
-        records = list(published.order_by("reference"))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Retract records",
-            "opts": self.model._meta,
-            "form": form,
-            "records": records,
-            "skipped": queryset.count() - len(records),
-            # The confirmation retracts exactly the records listed (also after "select all").
-            "selected_ids": [record.pk for record in records],
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(
-            request,
-            "admin/contamination/retract.html",
-            context,
-            status=400 if form.is_bound else 200,
         )
 
     # --- history ---------------------------------------------------------------------
@@ -499,10 +452,13 @@ HIDDEN_HISTORY_FIELDS = {"id", "updated_at", "created_at"}
 def history_events(obj):
     """Every recorded version of `obj` (and, for incidents, of its casualties), newest first.
 
-    Each item: when, who (user name or the import file), what happened, and the fields that
-    changed with their old and new values. A fixed number of queries, whatever the number of
-    events: the events, the casualties' events, the users, one per related model.
+    Each item: when, who (user name or the import file), what happened, the fields that
+    changed with their old and new values, and what the public saw of it (the change the
+    changelog and the API report, from history.changes_since; empty for a draft's edits). A
+    fixed number of queries, whatever the number of events: the events, the public changes,
+    the casualties' events, the users, one per related model.
     """
+    public = {change.event_id: change for change in changes_since(record=obj)}
     event_model = obj.events.model
     events = list(obj.events.select_related("pgh_context").order_by("pgh_created_at", "pgh_id"))
     tracked = {field.attname for field in event_model._meta.concrete_fields}
@@ -538,7 +494,9 @@ def history_events(obj):
         if previous is not None and not changes and event.pgh_label == "update":
             previous = event
             continue  # a save that changed nothing editors see (e.g. updated_at only)
-        items.append(event_item(event, label, changes))
+        item = event_item(event, label, changes)
+        item["public_change"] = public.get(event.pgh_id)
+        items.append(item)
         previous = event
     if isinstance(obj, Incident):
         casualty_events = CasualtyEvent.objects.filter(incident_id=obj.pk)

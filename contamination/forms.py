@@ -1,4 +1,4 @@
-"""Forms of the editors' admin: the bulk upload and the retraction note."""
+"""Forms of the editors' admin: the bulk upload (the retraction note is in publishing.py)."""
 
 from django import forms
 from django.conf import settings
@@ -48,18 +48,3 @@ class ImportUploadForm(forms.Form):
                 f"{filesizeformat(settings.IMPORT_MAX_BYTES)}."
             )
         return upload
-
-
-class RetractForm(forms.Form):
-    note = forms.CharField(
-        label="Public retraction note",
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
-        help_text="Shown publicly with each retracted record: say why it was retracted "
-        "(e.g. “Duplicate of AGM-HA-0042”, “Released area re-surveyed as SHA-12”).",
-    )
-
-    def clean_note(self):
-        note = self.cleaned_data["note"].strip()
-        if not note:
-            raise forms.ValidationError("Say why the records are retracted.")
-        return note

@@ -10,6 +10,7 @@ import pghistory
 import pgtrigger
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 from django.urls import reverse
@@ -26,11 +27,21 @@ from contamination.querysets import (
 )
 
 
-def track_history():
-    """Record every insert, update and delete with a trigger (new trackers per model)."""
+def track_history(event_indexes=()):
+    """Record every insert, update and delete with a trigger (new trackers per model).
+
+    `event_indexes` go on the event model (pghistory builds its Meta from `meta`).
+    """
+    meta = {"indexes": list(event_indexes)} if event_indexes else None
     return pghistory.track(
-        pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent()
+        pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), meta=meta
     )
+
+
+def deletions_index(name):
+    """The data version asks for the latest deletion: a backward scan of this index finds it
+    instead of reading the whole history table."""
+    return models.Index(fields=["pgh_created_at"], condition=Q(pgh_label="delete"), name=name)
 
 
 # Largest overlap with a first-level unit, else the country; NULL outside every area.
@@ -217,7 +228,7 @@ class Organisation(models.Model):
 
 @track_history()
 class Source(models.Model):
-    """A document that records and statements cite."""
+    """A document cited as a source, by records and by what the site quotes."""
 
     publisher = models.CharField(max_length=200, help_text="Who published the document.")
     title = models.CharField(max_length=500, help_text="The document's title.")
@@ -382,7 +393,7 @@ class SourceCitation(models.Model):
         return str(self.source)
 
 
-@track_history()
+@track_history(event_indexes=[deletions_index("contamination_haevent_del_at")])
 class HazardArea(AreaRecord):
     class Category(models.TextChoices):
         SUSPECTED = "sha", "Suspected hazardous area (SHA)"
@@ -491,6 +502,13 @@ class HazardArea(AreaRecord):
                 fields=["publication_status", "category", "admin_area"],
                 name="contamination_hazard_pub_cat",
             ),
+            # The API's ?start=&end= (identified_on) over published records.
+            models.Index(
+                fields=["publication_status", "identified_on"],
+                name="contamination_hazard_pub_ident",
+            ),
+            # The API's ?hazard_type= (array overlap, &&).
+            GinIndex(fields=["hazard_types"], name="contamination_hazard_types_gin"),
         ]
 
     def __str__(self):
@@ -513,7 +531,7 @@ class HazardAreaSource(SourceCitation):
         ]
 
 
-@track_history()
+@track_history(event_indexes=[deletions_index("contamination_lrevent_del_at")])
 class LandRelease(AreaRecord):
     class Method(models.TextChoices):
         CANCELLED = "cancelled", "Cancelled (non-technical survey)"
@@ -603,6 +621,11 @@ class LandRelease(AreaRecord):
                 fields=["publication_status", "method", "completed_on"],
                 name="contamination_release_pub_m",
             ),
+            # The API's ?start=&end= without ?method= (the index above leads with the method).
+            models.Index(
+                fields=["publication_status", "completed_on"],
+                name="contamination_release_pub_done",
+            ),
         ]
 
     def __str__(self):
@@ -610,11 +633,6 @@ class LandRelease(AreaRecord):
 
     def get_absolute_url(self):
         return reverse("contamination:land-release-detail", args=[self.pk])
-
-    def clean(self):
-        super().clean()
-        if self.started_on and self.completed_on and self.completed_on < self.started_on:
-            raise ValidationError({"completed_on": "Completion cannot come before the start."})
 
     @property
     def items_found(self):
@@ -642,7 +660,7 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", "Year"
 
 
-@track_history()
+@track_history(event_indexes=[deletions_index("contamination_inevent_del_at")])
 class Incident(GeoRecord):
     class LocationPrecision(models.TextChoices):
         EXACT = "exact", "Exact"
@@ -769,7 +787,10 @@ class IncidentSource(SourceCitation):
         ]
 
 
-@track_history()
+# The data version asks for the latest casualty change: a backward scan of this index.
+@track_history(
+    event_indexes=[models.Index(fields=["pgh_created_at"], name="contamination_casualtyevent_at")]
+)
 class Casualty(models.Model):
     """One person killed or injured. Never a name or any identifying detail."""
 

@@ -4,6 +4,7 @@ Kept in sync after every `migrate` (post_migrate), not only by a data migration:
 database (live-server tests, `manage.py flush`) must get the group back without a rebuild.
 """
 
+from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 
 EDITORS_GROUP = "Editors"
@@ -41,8 +42,10 @@ def grant_editor_permissions(app_config, apps, edited, viewed=()):
 
 def sync_editors_group(sender, app_config=None, apps=None, **kwargs):
     """post_migrate receiver for the contamination app."""
-    if apps is None or app_config is None:
+    if app_config is None:
         return
+    # `flush` (every live-server test ends with one) sends post_migrate without `apps`.
+    apps = apps or global_apps
     grant_editor_permissions(
         app_config, apps, EDITED_MODELS["contamination"], VIEWED_MODELS["contamination"]
     )

@@ -616,12 +616,12 @@ def area_figures(areas, hazard_areas, land_releases, incidents):
     ]
 
 
-# --- Recorded values beside stated figures (statements app) ----------------------------
+# --- Recorded values beside stated figures ----------------------------------------------
 #
 # One function per metric the records can speak to. Each counts PUBLISHED records only in a
 # scope (an AdminArea: a country with its units, or one unit) up to an as-of date, and says
-# what it counted: the records' date range, how many, and how many are demo. The statements
-# app sets these beside claims; nothing here judges a claim.
+# what it counted: the records' date range, how many, and how many are demo. The app that
+# quotes stated figures sets these beside them; nothing here judges a figure.
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ from contamination import views
 app_name = "contamination"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("map/", views.map_explorer, name="map"),
     path("areas/", views.area_list, name="area-list"),
     path("areas/<str:code>/", views.area_detail, name="area-detail"),

@@ -165,21 +165,6 @@ def has_demo(version):
 # --- Pages -----------------------------------------------------------------------------------
 
 
-def home(request):
-    version = data_version.current()
-    summary = cached(version, "summary", lambda: summary_for(published_records()))
-    changes = cached(version, "latest-changes", lambda: history.latest_changes(limit=6))
-    return render(
-        request,
-        "contamination/home.html",
-        {
-            "summary": summary,
-            "changes": changes,
-            "map_config": map_config(request, teaser=True),
-        },
-    )
-
-
 def map_explorer(request):
     version = data_version.current()
     first_on, last_on = date_range(version)
@@ -361,7 +346,7 @@ def record_page(request, record, template, citations, **context):
         {
             "record": record,
             "citations": citations,
-            "changes": history.record_history(record),
+            "changes": history.changes_since(record=record)[::-1],  # oldest first
             "map_config": map_config(request, record=json.loads(record.geojson), fixed=True),
         }
     )
@@ -525,7 +510,7 @@ def changelog(request):
     changes = cached(
         version,
         "changelog",
-        lambda: history.latest_changes(kinds=("corrected", "retracted", "republished"), limit=100),
+        lambda: history.changes_since(kinds=history.AFTER_PUBLICATION, limit=100),
     )
     return render(request, "contamination/changelog.html", {"changes": changes})
 

@@ -1,12 +1,10 @@
 """Editors' screens for statements: claims inline, excerpts highlighted, publish and retract."""
 
 from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.template.response import TemplateResponse
+from django.contrib import admin
 from django.utils.html import format_html, format_html_join, mark_safe
 
-from contamination.querysets import PublicationStatus
+from contamination.publishing import PublishingAdminMixin
 from statements.models import Claim, Metric, Person, Statement, StatementSource
 from statements.text import mark_excerpts
 
@@ -59,15 +57,8 @@ class StatementSourceInline(admin.TabularInline):
     fields = ["position", "source", "page", "quote", "note"]
 
 
-class RetractForm(forms.Form):
-    retraction_note = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
-        help_text="Why the statements are retracted; shown publicly on their pages.",
-    )
-
-
 @admin.register(Statement)
-class StatementAdmin(admin.ModelAdmin):
+class StatementAdmin(PublishingAdminMixin, admin.ModelAdmin):
     list_display = [
         "reference",
         "speaker",
@@ -99,7 +90,6 @@ class StatementAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     inlines = [StatementSourceInline, ClaimInline]
-    actions = ["publish", "retract"]
     fieldsets = [
         (None, {"fields": ["reference", "publication_status", "retraction_note", "is_demo"]}),
         ("Speaker", {"fields": ["side", "speaker_person", "speaker_organisation", "speaker_role"]}),
@@ -156,44 +146,6 @@ class StatementAdmin(admin.ModelAdmin):
             ((claim.position, claim.excerpt) for claim in missing),
         )
         return mark_safe(f"{marked}<ul>{warnings}</ul>")
-
-    @admin.action(description="Publish selected statements")
-    def publish(self, request, queryset):
-        skipped = queryset.exclude(publication_status=PublicationStatus.DRAFT).count()
-        count = queryset.publish()
-        self.message_user(request, f"Published {count} statement(s).", messages.SUCCESS)
-        if skipped:
-            self.message_user(
-                request,
-                f"{skipped} selected statement(s) were not drafts and were left as they are.",
-                messages.WARNING,
-            )
-
-    @admin.action(description="Retract selected statements (with a public note)")
-    def retract(self, request, queryset):
-        published = queryset.filter(publication_status=PublicationStatus.PUBLISHED)
-        if "apply" in request.POST:
-            form = RetractForm(request.POST)
-            if form.is_valid():
-                count = published.retract(form.cleaned_data["retraction_note"])
-                self.message_user(request, f"Retracted {count} statement(s).", messages.SUCCESS)
-                return None
-        else:
-            form = RetractForm()
-        if not published.exists():
-            self.message_user(
-                request, "None of the selected statements is published.", messages.WARNING
-            )
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Retract statements",
-            "form": form,
-            "statements": published,
-            "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "admin/statements/statement/retract.html", context)
 
     class Media:
         css = {"all": ["css/statements_admin.css"]}

@@ -40,6 +40,7 @@ class DatePrecision(models.TextChoices):
 
 def date_precision_constraints(prefix, date_field, precision_field):
     """A date is given exactly when its precision is not 'unknown'."""
+    label = "date" if date_field == "date" else f"{date_field.replace('_', '-')} date"
     return [
         models.CheckConstraint(
             condition=Q(**{f"{date_field}__isnull": True, precision_field: DatePrecision.UNKNOWN})
@@ -48,8 +49,8 @@ def date_precision_constraints(prefix, date_field, precision_field):
                 & ~Q(**{precision_field: DatePrecision.UNKNOWN})
             ),
             name=f"{prefix}_{date_field}_matches_precision",
-            violation_error_message=f"Give the {date_field.replace('_', '-')} date with a "
-            "precision of day, month or year, or leave it empty with precision 'unknown'.",
+            violation_error_message=f"Give the {label} with a precision of day, month or year, "
+            "or leave it empty with its precision set to 'unknown (no date)'.",
         )
     ]
 
@@ -266,16 +267,6 @@ class Statement(Record):
 
     def clean(self):
         super().clean()
-        if not self.speaker_person_id and not self.speaker_organisation_id:
-            raise ValidationError(
-                {"speaker_person": "Name the speaker: a person, an organisation or both."}
-            )
-        if self.date_precision == DatePrecision.UNKNOWN and self.date:
-            raise ValidationError({"date": "A date of unknown precision must be left empty."})
-        if self.date_precision != DatePrecision.UNKNOWN and not self.date:
-            raise ValidationError(
-                {"date": "Give the date, or set its precision to 'unknown (no date)'."}
-            )
         if self.original_text and not self.original_language:
             raise ValidationError({"original_language": "Say which language the original is in."})
 
@@ -454,14 +445,6 @@ class Claim(models.Model):
                 number = getattr(self, name)
                 if number is not None and number > 100:
                     errors[name] = "A percentage cannot be above 100."
-        if self.value is not None and self.value_max is not None and self.value_max <= self.value:
-            errors["value_max"] = "The upper end of a range must be above its lower end."
-        if self.as_of_precision == DatePrecision.UNKNOWN and self.as_of:
-            errors["as_of"] = "A date of unknown precision must be left empty."
-        if self.as_of_precision != DatePrecision.UNKNOWN and not self.as_of:
-            errors["as_of"] = "Give the as-of date, or set its precision to 'unknown (no date)'."
-        if self.since and self.as_of and self.since > self.as_of:
-            errors["since"] = "The period cannot start after its as-of date."
         if errors:
             raise ValidationError(errors)
 

@@ -9,7 +9,6 @@ helpers in schema.py.
 
 import json
 
-from django.db import connection
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
@@ -17,7 +16,7 @@ from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import JSONRenderer
 
-from contamination import data_version, geojson, stats
+from contamination import data_version, geojson, history, stats
 from contamination.api import filters, resources, schema
 from contamination.api import serializers as s
 from contamination.api.base import (
@@ -58,7 +57,7 @@ from contamination.models import (
     Organisation,
     Source,
 )
-from contamination.querysets import PublicationStatus, seen_publicly_sql
+from contamination.querysets import PublicationStatus
 
 # --- Geo resources ----------------------------------------------------------------------
 
@@ -414,7 +413,9 @@ class OrganisationList(PlainListView):
 
 
 @plain_list_schema(
-    s.paginated(s.SourceSerializer), "sources", "Documents that records and statements cite."
+    s.paginated(s.SourceSerializer),
+    "sources",
+    "Documents that records and other published items cite.",
 )
 class SourceList(PlainListView):
     serializer_class = s.SourceSerializer
@@ -431,47 +432,6 @@ CHANGE_KINDS = {
     "land_release": (LandRelease, "api:land-release-detail"),
     "incident": (Incident, "api:incident-detail"),
 }
-
-CHANGES_SQL = """
-SELECT kind, id, reference, change, changed_at, published_at, retracted_at, retraction_note
-FROM (
-{parts}
-) changes
-ORDER BY changed_at, kind, id
-"""
-
-CHANGE_PART_SQL = """
-    SELECT '{kind}' AS kind, id, reference,
-           CASE WHEN publication_status = 'retracted' THEN 'retracted'
-                WHEN publication_status = 'draft' THEN 'retracted'
-                WHEN published_at >= %(since)s THEN 'published'
-                ELSE 'changed' END AS change,
-           updated_at AS changed_at, published_at, retracted_at,
-           CASE WHEN publication_status = 'draft' THEN 'Withdrawn from publication.'
-                ELSE retraction_note END AS retraction_note
-    FROM {table}
-    WHERE updated_at >= %(since)s
-      AND {seen_publicly}
-    UNION ALL
-    SELECT '{kind}', pgh_obj_id, reference, 'deleted', pgh_created_at, published_at,
-           retracted_at, ''
-    FROM {table}event
-    WHERE pgh_label = 'delete' AND pgh_created_at >= %(since)s
-      AND {seen_publicly}
-"""
-
-
-# An incident whose casualties were added, changed or removed has changed too, even if its
-# own row was not written (an import may replace casualties only).
-CASUALTY_CHANGES_SQL = """
-    SELECT 'incident', i.id, i.reference, 'changed', max(e.pgh_created_at), i.published_at,
-           i.retracted_at, ''
-    FROM contamination_casualtyevent e
-    JOIN contamination_incident i ON i.id = e.incident_id
-    WHERE e.pgh_created_at >= %(since)s AND i.updated_at < %(since)s
-      AND i.publication_status = 'published'
-    GROUP BY i.id
-"""
 
 
 class ChangeFilterForm(filters.forms.Form):
@@ -529,27 +489,14 @@ class ChangeList(PublicAPIView):
         )
         if not form.is_valid():
             raise ValidationError(form.errors)
-        kinds = form.cleaned_data["kind"] or list(CHANGE_KINDS)
-        parts = "\n    UNION ALL\n".join(
-            CHANGE_PART_SQL.format(
-                kind=kind,
-                table=CHANGE_KINDS[kind][0]._meta.db_table,
-                seen_publicly=seen_publicly_sql(),
-            )
-            for kind in kinds
-        )
-        if "incident" in kinds:
-            parts += "\n    UNION ALL\n" + CASUALTY_CHANGES_SQL
-        sql = CHANGES_SQL.format(parts=parts)
         page, size = self.page_numbers(request)
-        params = {"since": form.cleaned_data["since"], "limit": size, "offset": (page - 1) * size}
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM ({sql}) c", params)
-            count = cursor.fetchone()[0]
-            following, previous = self.page_links(request, page, size, count)
-            cursor.execute(f"{sql} LIMIT %(limit)s OFFSET %(offset)s", params)
-            columns = [column[0] for column in cursor.description]
-            rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        count, rows = history.api_change_rows(
+            form.cleaned_data["since"],
+            form.cleaned_data["kind"],
+            limit=size,
+            offset=(page - 1) * size,
+        )
+        following, previous = self.page_links(request, page, size, count)
         results = []
         for row in rows:
             url = None

@@ -7,7 +7,6 @@ still draw its boundaries and records.
 import datetime
 import functools
 import http.server
-import importlib
 import re
 import tempfile
 import threading
@@ -76,30 +75,11 @@ def build_records():
     )
 
 
-def restore_editors_group():
-    """Recreate the Editors group that migration 0002 made and the flush removed."""
-    from django.contrib.auth.models import Group, Permission
-
-    migration = importlib.import_module("contamination.migrations.0002_editors_group")
-    codenames = [
-        f"{action}_{model}"
-        for model in migration.EDITED_MODELS
-        for action in ("add", "change", "view")
-    ] + ["view_adminarea"]
-    editors, _ = Group.objects.get_or_create(name="Editors")
-    editors.permissions.set(
-        Permission.objects.filter(content_type__app_label="contamination", codename__in=codenames)
-    )
-
-
 @override_settings(MAP_TILE_URL="", MAP_TILE_ATTRIBUTION="")
 class BrowserTestCase(StaticLiveServerTestCase):
-    def _fixture_teardown(self):
-        # A live-server test empties every table when it ends, rows written by data
-        # migrations included; later tests expect the Editors group. (serialized_rollback
-        # clashes with the content types the flush recreates.)
-        super()._fixture_teardown()
-        restore_editors_group()
+    # A live-server test empties every table when it ends; the flush then sends post_migrate,
+    # whose receivers (contamination and statements permissions.py) rebuild the whole Editors
+    # group (tests/contamination/test_permissions.py proves it).
 
     @classmethod
     def setUpClass(cls):

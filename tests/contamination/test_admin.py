@@ -312,6 +312,10 @@ class HistoryTests(EditorTestCase):
         self.assertIn(("publication status", "Draft", "Published"), events[0]["changes"])
         self.assertIn(("admin area", "", "Ağdam"), events[2]["changes"])
         self.assertContains(response, "Orchard south of the road")
+        # What the public saw, in the changelog's words: nothing of the draft's edits.
+        self.assertEqual(events[0]["public_change"].kind, "published")
+        self.assertEqual([event["public_change"] for event in events[1:]], [None, None])
+        self.assertContains(response, "nothing public")
 
     def test_the_history_page_query_count_does_not_grow_with_events(self):
         incident = factories.make_incident(casualties=[{"outcome": "killed"}])

@@ -23,7 +23,7 @@ class HomePageTests(TestCase):
         factories.make_incident(publication_status="draft", casualties=[{"outcome": "killed"}])
 
     def test_it_shows_published_totals_only(self):
-        response = self.client.get(reverse("contamination:home"))
+        response = self.client.get(reverse("home"))
         self.assertEqual(response.status_code, 200)
         summary = response.context["summary"]
         self.assertAlmostEqual(summary.hazards.confirmed_km2, 2 * 0.9493, places=2)
@@ -32,8 +32,8 @@ class HomePageTests(TestCase):
         self.assertContains(response, "1.9 km²")
 
     def test_it_says_when_demo_records_are_counted(self):
-        response = self.client.get(reverse("contamination:home"))
+        response = self.client.get(reverse("home"))
         self.assertNotContains(response, "Demo data.")
         factories.make_incident(is_demo=True)
-        response = self.client.get(reverse("contamination:home"))
+        response = self.client.get(reverse("home"))
         self.assertContains(response, "Demo data.")

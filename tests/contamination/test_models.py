@@ -211,3 +211,15 @@ class PartsOfARecordTests(TestCase):
         incident.casualties.get().delete()
         incident.refresh_from_db()
         self.assertGreater(incident.updated_at, before)
+
+
+class ConstraintMessageTests(TestCase):
+    """Rules kept only as database constraints still explain themselves before saving."""
+
+    def test_a_release_completed_before_it_started_is_refused_with_the_reason(self):
+        factories.make_country()
+        with self.assertRaises(ValidationError) as raised:
+            factories.make_land_release(
+                started_on=datetime.date(2022, 6, 1), completed_on=datetime.date(2022, 1, 1)
+            )
+        self.assertIn("Completion cannot come before the start.", raised.exception.messages)

@@ -1,6 +1,6 @@
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.test import TestCase
+from django.test import TestCase, TransactionTestCase
 
 
 class EditorsGroupTests(TestCase):
@@ -21,3 +21,17 @@ class EditorsGroupTests(TestCase):
         self.assertTrue(
             Group.objects.get(name="Editors").permissions.filter(codename="add_incident").exists()
         )
+
+
+class FlushTests(TransactionTestCase):
+    def test_a_flushed_database_gets_the_whole_editors_group_back(self):
+        # What every live-server (browser) test does when it ends: both apps' permissions
+        # must come back, whatever test runs next.
+        call_command("flush", verbosity=0, interactive=False)
+        codenames = set(
+            Group.objects.get(name="Editors").permissions.values_list("codename", flat=True)
+        )
+        self.assertLessEqual(
+            {"add_hazardarea", "view_adminarea", "add_statement", "change_claim"}, codenames
+        )
+        self.assertEqual({c for c in codenames if c.startswith("delete_")}, set())

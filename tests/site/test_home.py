@@ -15,7 +15,7 @@ class HomePageTests(CacheClearing, TestCase):
         build_world(cls)
 
     def test_it_shows_headline_numbers_with_what_they_count(self):
-        response = self.client.get(reverse("contamination:home"))
+        response = self.client.get(reverse("home"))
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "<h1>Landmine contamination on the record</h1>", html=True)
         self.assertContains(response, "0.9 km²")  # the one published confirmed area
@@ -24,31 +24,31 @@ class HomePageTests(CacheClearing, TestCase):
         self.assertEqual(response.context["summary"].casualties.killed, 1)
 
     def test_it_lists_latest_public_changes_but_never_drafts(self):
-        response = self.client.get(reverse("contamination:home"))
+        response = self.client.get(reverse("home"))
         self.assertContains(response, "HA-PUB")
         self.assertNotContains(response, "DRAFT-")
         self.assertContains(response, "Retracted")
         self.assertContains(response, "GONE-IN")  # the retraction is public, its figures are not
 
     def test_it_has_a_map_teaser_reading_the_api(self):
-        response = self.client.get(reverse("contamination:home"))
+        response = self.client.get(reverse("home"))
         self.assertContains(response, 'data-map="teaser"')
         self.assertContains(response, "/api/v1/areas/")
 
     def test_figures_change_when_a_draft_is_published(self):
-        self.client.get(reverse("contamination:home"))  # fills the cache
+        self.client.get(reverse("home"))  # fills the cache
         HazardArea.objects.filter(reference="DRAFT-HA").publish()
-        response = self.client.get(reverse("contamination:home"))
+        response = self.client.get(reverse("home"))
         self.assertEqual(response.context["summary"].hazards.confirmed_count, 2)
 
     def test_its_queries_are_pinned(self):
         # Cold: data version, summary (8), latest changes (3), latest statements (1).
         with self.assertNumQueries(13):
-            self.client.get(reverse("contamination:home"))
+            self.client.get(reverse("home"))
         # Warm: the data version, and the latest statements (not covered by the records'
         # data version).
         with self.assertNumQueries(2):
-            self.client.get(reverse("contamination:home"))
+            self.client.get(reverse("home"))
 
 
 class LatestChangesWindowTests(TestCase):
@@ -63,7 +63,7 @@ class LatestChangesWindowTests(TestCase):
         for _ in range(2):
             Incident.objects.filter(pk=busy.pk).update(summary=busy.summary)
         with mock.patch.object(history, "RECENT_EVENTS", 3):
-            changes = history.latest_changes(limit=5)
+            changes = history.changes_since(limit=5)
         self.assertEqual(
             [change.reference for change in changes if change.model is Incident],
             ["IN-BUSY", "IN-OLD"],

@@ -60,7 +60,10 @@ class RecordPageTests(CacheClearing, TestCase):
             [
                 ("published", []),
                 ("corrected", ["name from Orchard edge to Orchard edge, north"]),
-                ("corrected", ["name from Orchard edge, north to Orchard edge, north field"]),
+                # Sent back to draft, then published again: compared with the last public
+                # state, never with the draft's name.
+                ("withdrawn", []),
+                ("republished", ["name from Orchard edge, north to Orchard edge, north field"]),
             ],
         )
         self.assertContains(response, "Corrected</span>: name from Orchard edge to")

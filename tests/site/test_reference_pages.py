@@ -64,7 +64,7 @@ class ChangelogTests(CacheClearing, TestCase):
         self.assertNotContains(response, "DRAFT-")
 
     def test_a_retracted_incident_no_longer_counts(self):
-        response = self.client.get(reverse("contamination:home"))
+        response = self.client.get(reverse("home"))
         self.assertEqual(response.context["summary"].casualties.incidents, 0)
 
     def test_its_queries_are_pinned(self):

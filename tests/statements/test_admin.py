@@ -118,27 +118,19 @@ class StatementAdminTests(TestCase):
     def test_publish_and_retract_actions(self):
         changelist = reverse("admin:statements_statement_changelist")
         self.client.post(
-            changelist, {"action": "publish", ACTION_CHECKBOX_NAME: [self.statement.pk]}
+            changelist, {"action": "publish_selected", ACTION_CHECKBOX_NAME: [self.statement.pk]}
         )
         self.statement.refresh_from_db()
         self.assertEqual(self.statement.publication_status, "published")
-        confirm = self.client.post(
-            changelist, {"action": "retract", ACTION_CHECKBOX_NAME: [self.statement.pk]}
-        )
+        retract = {"action": "retract_selected", ACTION_CHECKBOX_NAME: [self.statement.pk]}
+        confirm = self.client.post(changelist, retract)
         self.assertContains(confirm, "will be retracted")
-        missing_note = self.client.post(
-            changelist,
-            {"action": "retract", "apply": "1", ACTION_CHECKBOX_NAME: [self.statement.pk]},
-        )
-        self.assertContains(missing_note, "This field is required")
+        self.assertContains(confirm, "Public retraction note")
+        missing_note = self.client.post(changelist, {**retract, "confirm_retract": "1"})
+        self.assertContains(missing_note, "This field is required", status_code=400)
         self.client.post(
             changelist,
-            {
-                "action": "retract",
-                "apply": "1",
-                "retraction_note": "Quoted from a misdated copy.",
-                ACTION_CHECKBOX_NAME: [self.statement.pk],
-            },
+            {**retract, "confirm_retract": "1", "note": "Quoted from a misdated copy."},
         )
         self.statement.refresh_from_db()
         self.assertEqual(self.statement.publication_status, "retracted")
@@ -181,7 +173,7 @@ class EditorPermissionTests(TestCase):
         self.assertNotContains(response, 'name="publication_status"')
         changelist = reverse("admin:statements_statement_changelist")
         self.client.post(
-            changelist, {"action": "publish", ACTION_CHECKBOX_NAME: [self.statement.pk]}
+            changelist, {"action": "publish_selected", ACTION_CHECKBOX_NAME: [self.statement.pk]}
         )
         self.statement.refresh_from_db()
         self.assertEqual(self.statement.publication_status, "published")

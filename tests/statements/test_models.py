@@ -61,7 +61,10 @@ class ClaimValidationTests(TestCase):
         self.claim(value=350, value_max=830).full_clean()
         with self.assertRaises(ValidationError) as raised:
             self.claim(value=830, value_max=350).full_clean()
-        self.assertIn("value_max", raised.exception.message_dict)
+        # The database constraint's own message (shown at the top of the admin form).
+        self.assertIn(
+            "The upper end of a range must be above its lower end.", raised.exception.messages
+        )
         with transaction.atomic(), self.assertRaises(IntegrityError):
             self.claim(value=830, value_max=350).save()
 
@@ -88,7 +91,9 @@ class StatementValidationTests(TestCase):
     def test_a_statement_needs_a_speaker(self):
         with self.assertRaises(ValidationError) as raised:
             factories.make_statement(speaker_person=None)
-        self.assertIn("speaker_person", raised.exception.message_dict)
+        self.assertIn(
+            "Name the speaker: a person, an organisation or both.", raised.exception.messages
+        )
 
     def test_an_undated_statement_says_so(self):
         statement = factories.make_statement(date=None, date_precision="unknown")
@@ -148,3 +153,33 @@ class StatementPartsTests(TestCase):
         citation.note = "Reprint of the original."
         citation.save()
         self.assertEqual(citation.events.count(), 2)  # insert and update, kept by triggers
+
+
+class ConstraintMessageTests(TestCase):
+    """Rules kept only as database constraints still explain themselves before saving."""
+
+    def test_each_rule_names_what_to_fix(self):
+        cases = [
+            (
+                lambda: factories.make_statement(date=None, date_precision="day"),
+                "Give the date with a precision of day, month or year",
+            ),
+            (
+                lambda: factories.make_claim(
+                    factories.make_statement(), as_of=None, as_of_precision="year"
+                ),
+                "Give the as-of date with a precision of day, month or year",
+            ),
+            (
+                lambda: factories.make_claim(factories.make_statement(), value=5, value_max=5),
+                "The upper end of a range must be above its lower end.",
+            ),
+        ]
+        for make, message in cases:
+            with self.subTest(message):
+                with self.assertRaises(ValidationError) as raised:
+                    make()
+                self.assertTrue(
+                    any(text.startswith(message) for text in raised.exception.messages),
+                    raised.exception.messages,
+                )

@@ -361,7 +361,7 @@ class MetricPageTests(StatementPagesTestData):
 
 class HomePageStatementsTests(StatementPagesTestData):
     def test_the_home_page_shows_the_latest_published_statements(self):
-        response = self.client.get(reverse("contamination:home"))
+        response = self.client.get(reverse("home"))
         self.assertContains(response, "Latest statements")
         html = response.content.decode()
         self.assertLess(html.index("Ministry of Foreign Affairs of Armenia"), html.index("Vugar"))
@@ -372,6 +372,6 @@ class HomePageStatementsTests(StatementPagesTestData):
         factories.make_statement(
             reference="quoted", date=datetime.date(2026, 1, 1), text="“We said it,” he said."
         )
-        response = self.client.get(reverse("contamination:home"))
+        response = self.client.get(reverse("home"))
         self.assertContains(response, "1 January 2026:\n      “We said it,” he said.")
         self.assertNotContains(response, "<q>“We said it")

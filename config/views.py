@@ -1,0 +1,21 @@
+"""Project-level pages: the home page draws on both apps (records and statements)."""
+
+from django.shortcuts import render
+
+from contamination import data_version, history
+from contamination.views import cached, map_config, published_records, summary_for
+
+
+def home(request):
+    version = data_version.current()
+    summary = cached(version, "summary", lambda: summary_for(published_records()))
+    changes = cached(version, "latest-changes", lambda: history.changes_since(limit=6))
+    return render(
+        request,
+        "home.html",
+        {
+            "summary": summary,
+            "changes": changes,
+            "map_config": map_config(request, teaser=True),
+        },
+    )
