@@ -41,6 +41,7 @@ import {
 } from "./popup.js";
 import { renderShare } from "./share.js";
 
+const ORDER = Object.keys(RECORD_LAYERS);
 const RECORD_STYLE = { color: "#1b1f24", weight: 3, fillColor: "#f0a500", fillOpacity: 0.5 };
 
 function readConfig() {
@@ -364,8 +365,10 @@ class AtlasMap {
       if (!this.map.hasLayer(this.layers[entry.name])) return;
       const layer = entry.layer;
       const inView = layer.getBounds ? bounds.intersects(layer.getBounds()) : bounds.contains(layer.getLatLng());
-      if (inView) entries.push({ key, ...this.describe(entry) });
+      if (inView) entries.push({ key, order: ORDER.indexOf(entry.name), ...this.describe(entry) });
     });
+    // In the legend's order, whichever layer answered first; within a layer, as the API sorts.
+    entries.sort((a, b) => a.order - b.order);
     this.list.render(entries);
   }
 

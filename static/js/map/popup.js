@@ -68,9 +68,9 @@ export const RECORD_LINES = {
   incidents: (p, labels) => [
     "Incident on " + (p.occurred_on || ""),
     p.killed != null || p.injured != null ? casualtyText(p) : "",
-    [label(labels, "device_type", p.device_type), label(labels, "activity", p.activity)]
-      .filter(Boolean)
-      .join(" · "),
+    // "Unknown" twice says nothing: only what is known.
+    p.device_type && p.device_type !== "unknown" ? label(labels, "device_type", p.device_type) : "",
+    p.activity && p.activity !== "unknown" ? "Activity: " + label(labels, "activity", p.activity) : "",
   ],
 };
 
