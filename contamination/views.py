@@ -15,14 +15,14 @@ import json
 from django.conf import settings
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_exempt
 
-from contamination import charts, data_version, history, stats
+from contamination import charts, data_version, history, maps, stats
 from contamination.models import (
     AdminArea,
     Casualty,
@@ -32,7 +32,6 @@ from contamination.models import (
     IncidentSource,
     LandRelease,
     LandReleaseSource,
-    Organisation,
     Source,
 )
 from contamination.querysets import PublicationStatus
@@ -94,8 +93,8 @@ def bad_request(request, message):
     return response
 
 
-def map_config(request, **extra):
-    """Settings the map script needs, passed to it as JSON (see static/js/map.js)."""
+def map_config(request, filters=None, **extra):
+    """Settings the map script needs, passed to it as JSON (see static/js/map/index.js)."""
     config = {
         "tileUrl": settings.MAP_TILE_URL,
         "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
@@ -112,11 +111,9 @@ def map_config(request, **extra):
             "incidents": "/api/v1/incidents/",
             "incidentClusters": "/api/v1/incidents/clusters/",
         },
-        "labels": {
-            "category": dict(HazardArea.Category.choices),
-            "method": dict(LandRelease.Method.choices),
-            "hazard_type": dict(HazardArea.HazardType.choices),
-        },
+        "labels": maps.labels(),
+        # Which layers take which filter, under which API name (see contamination/maps.py).
+        "filters": filters if filters is not None else maps.filters(),
         "recordUrls": {
             "hazardAreas": "/hazard-areas/{id}/",
             "landReleases": "/land-releases/{id}/",
@@ -168,38 +165,18 @@ def has_demo(version):
 def map_explorer(request):
     version = data_version.current()
     first_on, last_on = date_range(version)
-    options = cached(version, "map-options", map_filter_options)
+    filters = cached(version, "map-filters", maps.explorer_filters)
     return render(
         request,
         "contamination/map.html",
         {
-            "options": options,
+            "filters": filters,
             "has_demo": has_demo(version),
-            "map_config": map_config(request, firstOn=first_on, lastOn=last_on),
+            "map_config": map_config(request, filters, firstOn=first_on, lastOn=last_on),
             "first_on": first_on,
             "last_on": last_on,
         },
     )
-
-
-def map_filter_options():
-    """Choices of the map's filters: units and organisations that have published records."""
-    published = PublicationStatus.PUBLISHED
-    organisations = Organisation.objects.filter(
-        Exists(
-            LandRelease.objects.filter(organisation=OuterRef("pk"), publication_status=published)
-        )
-        | Exists(
-            HazardArea.objects.filter(surveyed_by=OuterRef("pk"), publication_status=published)
-        )
-    )
-    return {
-        "areas": list(AdminArea.objects.units().values("code", "name_en")),
-        "organisations": list(organisations.values("id", "name", "acronym")),
-        "categories": HazardArea.Category.choices,
-        "hazard_types": HazardArea.HazardType.choices,
-        "methods": LandRelease.Method.choices,
-    }
 
 
 def area_list(request):
@@ -527,7 +504,7 @@ def embed_map(request):
         "contamination/embed_map.html",
         {
             "has_demo": has_demo(version),
-            "map_config": map_config(request, firstOn=first_on, lastOn=last_on, embed=True),
+            "map_config": map_config(request, firstOn=first_on, lastOn=last_on),
         },
     )
     response["Content-Security-Policy"] = "frame-ancestors *"

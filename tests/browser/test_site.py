@@ -199,8 +199,8 @@ class MapExplorerBrowserTests(BrowserTestCase):
         # Back to the end of 2022: the 2023 hazard area, release and incident drop out.
         index = self.page.evaluate(
             """() => {
-                const map = MineAtlas.maps[0];
-                return map.months().findIndex(m => m[0] === 2022 && m[1] === 11);
+                const months = MineAtlas.maps[0].form.slider.months;
+                return months.findIndex(m => m[0] === 2022 && m[1] === 11);
             }"""
         )
         slider.fill(str(index))

@@ -1,0 +1,155 @@
+"""What the site's maps offer: the filters, their choices and the labels of coded values.
+
+Written once, here, from the models' choices: the explorer's form is rendered from these
+descriptions and the map script (static/js/map/) receives the same ones as JSON, so neither
+the template nor the script keeps a list of its own. Each filter says which map layers take
+it and under which API parameter; the API refuses parameters an endpoint does not know, so
+each layer gets only its own (tests/site/test_map.py checks them against the API's filters).
+
+Layers: `areas` (the units, shaded by their figures), `hazards`, `releases`, `incidents`.
+"""
+
+from dataclasses import asdict, dataclass, field
+
+from django.db.models import Exists, OuterRef
+
+from contamination.models import (
+    AdminArea,
+    Casualty,
+    HazardArea,
+    Incident,
+    LandRelease,
+    Organisation,
+)
+from contamination.querysets import PublicationStatus
+
+
+@dataclass(frozen=True)
+class MapFilter:
+    """One filter of the map: a parameter of the page's address and of the API's layers."""
+
+    name: str
+    label: str
+    # Layer -> the API parameter that layer's endpoint takes the value as.
+    layers: dict[str, str]
+    kind: str = "choice"  # or "date"
+    everything: str = ""  # the empty choice, e.g. "All areas"
+    choices: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _same_name(*layers):
+    return {layer: "" for layer in layers}
+
+
+def filters(areas=(), organisations=()):
+    """The map's filters in the order the form shows them, as plain dicts (for JSON).
+
+    `areas` and `organisations` are the database's choices ((value, label) pairs); the rest
+    are the models' own.
+    """
+    everything = ("areas", "hazards", "releases", "incidents")
+    described = [
+        # Each kind of record by its own main date; the areas' figures count the same records.
+        MapFilter("start", "From", _same_name(*everything), kind="date"),
+        MapFilter("end", "To", _same_name(*everything), kind="date"),
+        # The areas' figures are per area already: the shading ignores the area filter.
+        MapFilter(
+            "area",
+            "Area",
+            _same_name("hazards", "releases", "incidents"),
+            everything="All areas",
+            choices=list(areas),
+        ),
+        MapFilter(
+            "category",
+            "Hazard category",
+            _same_name("areas", "hazards"),
+            everything="Both categories",
+            choices=HazardArea.Category.choices,
+        ),
+        MapFilter(
+            "status",
+            "Hazard area status",
+            _same_name("areas", "hazards"),
+            everything="Any status",
+            choices=HazardArea.Status.choices,
+        ),
+        # Incidents record the same kinds of ordnance as their `device_type`.
+        MapFilter(
+            "hazard_type",
+            "Hazard type",
+            {"areas": "", "hazards": "", "incidents": "device_type"},
+            everything="All hazard types",
+            choices=HazardArea.HazardType.choices,
+        ),
+        MapFilter(
+            "method",
+            "Release method",
+            _same_name("areas", "releases"),
+            everything="All methods",
+            choices=LandRelease.Method.choices,
+        ),
+        MapFilter(
+            "casualty_group",
+            "Casualties among",
+            _same_name("incidents"),
+            everything="Any group, or none",
+            choices=Casualty.Group.choices,
+        ),
+        MapFilter(
+            "organisation",
+            "Organisation",
+            _same_name("areas", "hazards", "releases"),
+            everything="All organisations",
+            choices=list(organisations),
+        ),
+    ]
+    result = []
+    for described_filter in described:
+        data = asdict(described_filter)
+        data["layers"] = {
+            layer: parameter or described_filter.name
+            for layer, parameter in described_filter.layers.items()
+        }
+        data["choices"] = [[str(value), str(label)] for value, label in described_filter.choices]
+        result.append(data)
+    return result
+
+
+def labels():
+    """Readable labels of the coded values the map's popups, list and legend show."""
+    return {
+        "category": dict(HazardArea.Category.choices),
+        "status": dict(HazardArea.Status.choices),
+        "hazard_type": dict(HazardArea.HazardType.choices),
+        "method": dict(LandRelease.Method.choices),
+        "device_type": dict(Incident.DeviceType.choices),
+        "activity": dict(Incident.Activity.choices),
+        "casualty_group": dict(Casualty.Group.choices),
+    }
+
+
+def explorer_filters():
+    """The explorer's filters with the database's choices (2 queries).
+
+    Organisations are those with published records (an organisation with drafts only would
+    give an empty map).
+    """
+    published = PublicationStatus.PUBLISHED
+    organisations = Organisation.objects.filter(
+        Exists(
+            LandRelease.objects.filter(organisation=OuterRef("pk"), publication_status=published)
+        )
+        | Exists(
+            HazardArea.objects.filter(surveyed_by=OuterRef("pk"), publication_status=published)
+        )
+    )
+    return filters(
+        areas=AdminArea.objects.units().values_list("code", "name_en"),
+        organisations=[
+            (organisation.id, f"{organisation.name} ({organisation.acronym})")
+            if organisation.acronym
+            else (organisation.id, organisation.name)
+            for organisation in organisations.only("id", "name", "acronym")
+        ],
+    )

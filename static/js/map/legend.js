@@ -1,0 +1,75 @@
+/* The legend of what the map shows now, built from the same colours as the layers. */
+
+import { formatNumber, label } from "./format.js";
+import {
+  CATEGORY_COLOURS,
+  CHOROPLETH,
+  CLUSTER_BELOW_ZOOM,
+  INCIDENT_COLOUR,
+  METHOD_COLOURS,
+  NO_DATA,
+} from "./layers.js";
+
+function entry(colour, text, ...classes) {
+  const item = document.createElement("li");
+  const swatch = document.createElement("span");
+  swatch.className = ["swatch", ...classes].join(" ");
+  swatch.style.background = colour; // a style property, not an inline style attribute (CSP)
+  item.append(swatch, text);
+  return item;
+}
+
+function section(title, entries) {
+  const heading = document.createElement("h3");
+  heading.textContent = title;
+  const list = document.createElement("ul");
+  list.append(...entries);
+  return [heading, list];
+}
+
+function choroplethEntries(limits, unit) {
+  const entries = [entry(NO_DATA, "none recorded")];
+  let lower = 0;
+  for (let i = 0; i <= limits.length; i++) {
+    const upper = limits[i];
+    const from = i === 0 ? "more than 0" : formatNumber(lower, 2);
+    const text = upper == null ? "≥ " + formatNumber(lower, 2) : from + " to < " + formatNumber(upper, 2);
+    entries.push(entry(CHOROPLETH[i], text + " " + unit));
+    lower = upper;
+  }
+  return entries;
+}
+
+export function renderLegend(box, state, limits, labels) {
+  const parts = [];
+  if (state.layers.includes("areas")) {
+    const share = state.measure === "share_pct";
+    parts.push(
+      ...section(
+        share ? "Share of each area that is hazardous" : "Hazard area still to release, per area",
+        choroplethEntries(limits, share ? "% of the area" : "km²"),
+      ),
+    );
+  }
+  if (state.layers.includes("hazards")) {
+    const entries = Object.entries(CATEGORY_COLOURS).map(([key, colour]) =>
+      entry(colour, label(labels, "category", key)),
+    );
+    parts.push(...section("Hazardous areas", entries));
+  }
+  if (state.layers.includes("releases")) {
+    const entries = Object.entries(METHOD_COLOURS).map(([key, colour]) =>
+      entry(colour, label(labels, "method", key), "swatch-dashed"),
+    );
+    parts.push(...section("Released land", entries));
+  }
+  if (state.layers.includes("incidents")) {
+    parts.push(
+      ...section("Incidents", [
+        entry(INCIDENT_COLOUR, `one incident (zoom ${CLUSTER_BELOW_ZOOM} and closer)`, "swatch-round"),
+        entry(INCIDENT_COLOUR, "several incidents nearby, counted", "swatch-round", "swatch-large"),
+      ]),
+    );
+  }
+  box.replaceChildren(...parts);
+}
