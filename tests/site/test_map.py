@@ -110,7 +110,7 @@ class MapPagesScriptTests(CacheClearing, TestCase):
 
     def test_map_pages_have_no_inline_scripts_or_event_attributes(self):
         pages = [
-            reverse("contamination:home"),
+            reverse("home"),
             reverse("contamination:map"),
             reverse("contamination:embed-map"),
             reverse("contamination:area-detail", args=["AZ-WST"]),
