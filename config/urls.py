@@ -4,12 +4,15 @@ from django.urls import include, path
 
 from contamination.feeds import ChangesFeed
 from contamination.sitemaps import SITEMAPS as RECORD_SITEMAPS
+from health.views import LoadBalancerHealthView
 from statements.sitemaps import SITEMAPS as STATEMENT_SITEMAPS
 
 SITEMAPS = {**RECORD_SITEMAPS, **STATEMENT_SITEMAPS}
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # For load balancers and monitors: public, never cached, not rate limited.
+    path("health/", LoadBalancerHealthView.as_view(), name="health"),
     path("api/", include("config.api_urls")),
     path("changelog/feed/", ChangesFeed(), name="changes-feed"),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
