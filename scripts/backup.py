@@ -247,9 +247,7 @@ def backup(directory, database=None):
                 partial.unlink(missing_ok=True)
                 raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
             tables = fingerprints(cursor)
-            cursor.execute(
-                "SELECT app, max(name) FROM django_migrations GROUP BY app ORDER BY app"
-            )
+            cursor.execute("SELECT app, max(name) FROM django_migrations GROUP BY app ORDER BY app")
             migrations = dict(cursor.fetchall())
             cursor.execute("SHOW server_version")
             (server_version,) = cursor.fetchone()
@@ -301,9 +299,7 @@ def verify(dump, database=None):
         connection.close()
     problems = differences(manifest["tables"], actual)
     if problems:
-        raise BackupError(
-            f"{dbname} differs from {Path(dump).name}:\n  " + "\n  ".join(problems)
-        )
+        raise BackupError(f"{dbname} differs from {Path(dump).name}:\n  " + "\n  ".join(problems))
     print(f"Verified {dbname} against {Path(dump).name}: {summary(actual)}, all equal")
 
 
