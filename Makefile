@@ -59,3 +59,30 @@ lint:
 
 clean: db-down
 	rm -rf $(VENV) $(STAMPS) staticfiles
+
+# --- Operations (docs/operations.md): backups, restore, rate-limit audit ------------------
+# The Makefile is for development: DEBUG is on here unless set (the settings default it off).
+DEBUG ?= 1
+export DEBUG
+BACKUP_DIR ?= backups
+AUDIT_URL ?=
+
+.PHONY: backup restore backup-prune audit-ratelimit
+
+# pg_dump (custom format) and a manifest of row counts and hashes, into $(BACKUP_DIR)/.
+backup: setup
+	$(BIN)/python scripts/backup.py backup --dir $(BACKUP_DIR)
+
+# make restore FILE=backups/….dump [INTO=name]: restore into a new database, verify it against
+# the manifest, then swap it in (the previous database is kept under another name).
+restore: setup
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/NAME.dump [INTO=database]"; exit 2; }
+	$(BIN)/python scripts/backup.py restore "$(FILE)" $(if $(INTO),--into "$(INTO)")
+
+backup-prune:
+	$(BIN)/python scripts/backup.py prune --dir $(BACKUP_DIR) --keep $(or $(KEEP),14)
+
+# 1,200 concurrent requests against a 300/minute limit: how many pass (300 expected).
+# AUDIT_URL=https://… measures a live server instead of one started for the audit.
+audit-ratelimit: setup
+	$(BIN)/python scripts/audit_ratelimit.py $(if $(AUDIT_URL),--url "$(AUDIT_URL)")

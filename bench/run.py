@@ -101,6 +101,7 @@ def server_environment(config):
         # The anonymous rate limit would answer 429 after 120 requests: wrk is one client.
         API_RATE_LIMIT="100000000/second",
         API_DOWNLOAD_RATE_LIMIT="100000000/second",
+        PAGE_RATE_LIMIT="",  # heavy pages' limit (ratelimit.pages): off for the load runs
         # Built downloads are kept on disk under their ETag: start each run without them.
         API_DOWNLOAD_CACHE_DIR=str(WORK / "downloads"),
         # One cache shared by the workers, as the production notes advise (emptied per run).

@@ -1,7 +1,9 @@
 """Mine Atlas settings, read from the environment.
 
-Defaults suit local development (`make run`). A deployment sets DEBUG=0, SECRET_KEY and
-ALLOWED_HOSTS at least; with DEBUG off the site refuses to start on the development key.
+Defaults are the production ones where safety depends on them: DEBUG is off unless set
+(the Makefile sets DEBUG=1 for `make run` and `make test`), and with DEBUG off the site
+refuses to start on the development key. A deployment sets SECRET_KEY and ALLOWED_HOSTS at
+least: docs/deploy.md lists the rest.
 """
 
 import os
@@ -46,7 +48,8 @@ def env_list(name, default):
 
 # --- Core -------------------------------------------------------------------------------
 
-DEBUG = env_bool("DEBUG", True)
+# Off unless set: a deployment that forgets it gets the safe settings (`make` sets DEBUG=1).
+DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
     raise ImproperlyConfigured("Set SECRET_KEY: the development key is refused when DEBUG is off.")
@@ -287,3 +290,25 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Operations: health checks and the rate-limit store (issue 13, sections 5 and 6) ----
+# ratelimit: fixed-window counters in PostgreSQL (one upsert per request, exact under
+# concurrency). health_check: /health/ for a load balancer (database, cache, migrations).
+
+INSTALLED_APPS += ["health_check", "ratelimit"]
+# After WhiteNoise, so that static files are never counted.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "ratelimit.pages.PageRateLimitMiddleware",
+)
+# Heavy pages: computed from many rows, or one distinct answer per query string. They share
+# one count per client address ("N/second|minute|hour|day"; empty turns the limit off).
+PAGE_RATE_LIMIT = os.environ.get("PAGE_RATE_LIMIT", "120/minute")
+PAGE_RATE_LIMITED_PATHS = [
+    r"^/statistics/",
+    r"^/areas/[^/]+/$",
+    r"^/changelog/",
+    r"^/embed/",
+]
+# One request in this many also deletes the windows that have ended.
+RATELIMIT_PRUNE_EVERY = env_int("RATELIMIT_PRUNE_EVERY", 1000)

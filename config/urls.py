@@ -6,6 +6,7 @@ from config.views import home
 from contamination.feeds import ChangesFeed
 from contamination.sitemaps import PAGES, PageSitemap
 from contamination.sitemaps import SITEMAPS as RECORD_SITEMAPS
+from health.views import LoadBalancerHealthView
 from statements.sitemaps import SITEMAPS as STATEMENT_SITEMAPS
 
 SITEMAPS = {
@@ -16,6 +17,8 @@ SITEMAPS = {
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # For load balancers and monitors: public, never cached, not rate limited.
+    path("health/", LoadBalancerHealthView.as_view(), name="health"),
     path("api/", include("config.api_urls")),
     path("changelog/feed/", ChangesFeed(), name="changes-feed"),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap-index"),

@@ -77,16 +77,40 @@ up() {
                 -c synchronous_commit=off -c full_page_writes=off -c jit=off \
                 -c shared_buffers=256MB -c max_connections=200" >/dev/null
     fi
+    # The app role owns its database and may create test databases, nothing more: the
+    # extensions it needs are made here by the postgres superuser, in template1 (so every
+    # database made from it, test databases included, has them) and in the app database.
     if [[ "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = '$DB_USER'")" != "1" ]]; then
-        # Superuser so that the test runner can create test databases with PostGIS.
-        psql_admin -c "CREATE ROLE $DB_USER LOGIN SUPERUSER"
+        psql_admin -c "CREATE ROLE $DB_USER LOGIN NOSUPERUSER CREATEDB"
         psql_admin -c "ALTER ROLE $DB_USER SET jit = off"
     fi
+    create_extensions template1
     if [[ "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'")" != "1" ]]; then
-        # PostGIS in template1: every database made from it, test databases included, has it.
-        psql_admin -d template1 -c "CREATE EXTENSION IF NOT EXISTS postgis"
         psql_admin -c "CREATE DATABASE $DB_NAME OWNER $DB_USER"
     fi
+    # The app database and any test database kept by --reuse-db from before.
+    local database
+    for database in $(psql_admin -c "SELECT datname FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba WHERE r.rolname = '$DB_USER' AND NOT d.datistemplate"); do
+        create_extensions "$database"
+    done
+    # Clusters made by earlier versions of this script had a superuser app role: take the
+    # right away once the extensions exist (idempotent; a no-op on new clusters).
+    if [[ "$(psql_admin -c "SELECT rolsuper OR NOT rolcreatedb FROM pg_roles WHERE rolname = '$DB_USER'")" == "t" ]]; then
+        echo "Making role $DB_USER an ordinary owner role (NOSUPERUSER CREATEDB)"
+        psql_admin -c "ALTER ROLE $DB_USER NOSUPERUSER CREATEDB"
+    fi
+}
+
+# Extensions the app uses: PostGIS for geometry, unaccent and pg_trgm for search.
+# None of them is trusted in PostgreSQL 15, so an ordinary role cannot create them itself.
+EXTENSIONS=(postgis unaccent pg_trgm)
+
+create_extensions() {
+    local sql="SET client_min_messages = warning;" extension
+    for extension in "${EXTENSIONS[@]}"; do
+        sql+=" CREATE EXTENSION IF NOT EXISTS $extension;"
+    done
+    psql_admin -d "$1" -c "$sql"
 }
 
 down() {

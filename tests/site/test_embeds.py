@@ -45,9 +45,11 @@ class EmbedTests(CacheClearing, TestCase):
         self.assertEqual(self.client.get(missing).status_code, 404)
 
     def test_their_queries_are_pinned(self):
-        with self.assertNumQueries(7):  # version, date range (3), demo flag (3)
+        # version, date range (3), demo flag (3), the page rate-limit counter
+        with self.assertNumQueries(8):
             self.client.get(reverse("contamination:embed-map"))
-        with self.assertNumQueries(3):  # version, area, the chart (demo flag cached above)
+        # version, area, the chart (demo flag cached above), the rate-limit counter
+        with self.assertNumQueries(4):
             self.client.get(
                 reverse("contamination:embed-chart", args=["items-found"]), {"area": "AZ-WST"}
             )
