@@ -19,6 +19,7 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),
+    path("", include("editorial.urls")),
     path("", include("statements.urls")),
     path("", include("contamination.urls")),
 ]
