@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.gis",
+    "django.contrib.postgres",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django.contrib.syndication",
@@ -104,6 +105,7 @@ INSTALLED_APPS = [
     "contamination",
     "statements",
     "editorial",
+    "search",
 ]
 
 MIDDLEWARE = [

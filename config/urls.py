@@ -20,6 +20,7 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("", include("editorial.urls")),
+    path("", include("search.urls")),
     path("", include("statements.urls")),
     path("", include("contamination.urls")),
 ]
