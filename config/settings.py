@@ -53,7 +53,9 @@ if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The public origin for absolute links (permalinks, citations, embeds, feeds), e.g.
+# https://mineatlas.example; empty: taken from each request.
+SITE_URL = os.environ.get("SITE_URL", "")
 
 # --- Who publishes this installation (the About and privacy pages) ------------------------
 # Empty by default: the pages then say plainly that the operator has not named itself,
