@@ -47,7 +47,8 @@ class EmbedTests(CacheClearing, TestCase):
     def test_their_queries_are_pinned(self):
         with self.assertNumQueries(7):  # version, date range (3), demo flag (3)
             self.client.get(reverse("contamination:embed-map"))
-        with self.assertNumQueries(3):  # version, area, the chart (demo flag cached above)
+        # version, area, the chart, its record count (demo flag cached above)
+        with self.assertNumQueries(4):
             self.client.get(
                 reverse("contamination:embed-chart", args=["items-found"]), {"area": "AZ-WST"}
             )
