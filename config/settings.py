@@ -56,7 +56,33 @@ if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The public origin for absolute links (permalinks, citations, embeds, feeds), e.g.
+# https://mineatlas.example; empty: taken from each request.
+SITE_URL = os.environ.get("SITE_URL", "")
+
+# --- Who publishes this installation (the About and privacy pages) ------------------------
+# Empty by default: the pages then say plainly that the operator has not named itself,
+# rather than inventing an organisation.
+SITE_OPERATOR = {
+    "name": os.environ.get("SITE_OPERATOR_NAME", ""),
+    "description": os.environ.get("SITE_OPERATOR_DESCRIPTION", ""),
+    "contact_email": os.environ.get("SITE_CONTACT_EMAIL", ""),
+    "funding": os.environ.get("SITE_FUNDING", ""),
+    "independence": os.environ.get("SITE_INDEPENDENCE", ""),
+    "log_retention": os.environ.get("SITE_LOG_RETENTION", ""),
+}
+# Readers' reports: at most this many from one address per window (seconds).
+READER_REPORT_LIMIT = (env_int("READER_REPORT_LIMIT", 5), 3600)
+# What a report may be about (app_label.model); anything else in the form is refused.
+REPORTABLE_MODELS = [
+    "contamination.hazardarea",
+    "contamination.landrelease",
+    "contamination.incident",
+    "contamination.adminarea",
+    "statements.statement",
+    "statements.person",
+    "statements.metric",
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -67,6 +93,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.gis",
+    "django.contrib.postgres",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django.contrib.syndication",
@@ -82,6 +109,8 @@ INSTALLED_APPS = [
     "corsheaders",
     "contamination",
     "statements",
+    "editorial",
+    "search",
 ]
 
 MIDDLEWARE = [

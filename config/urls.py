@@ -29,6 +29,8 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("", home, name="home"),
+    path("", include("editorial.urls")),
+    path("", include("search.urls")),
     path("", include("statements.urls")),
     path("", include("contamination.urls")),
 ]

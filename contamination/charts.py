@@ -8,6 +8,8 @@ the CSV download, so the three can never disagree.
 import math
 from dataclasses import dataclass
 
+from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.html import escape
 
 from contamination import stats
@@ -38,10 +40,12 @@ class ChartSpec:
     title: str
     description: str
     unit: str
-    kind: str  # "stacked" bars, or "line"
+    kind: str  # "stacked" bars, "line", or "table" (a table and its CSV, no drawing)
     build: object  # callable(records) -> Table
     counts: str = ""  # what the figures count, said under the chart
     decimals: int = 0
+    # Which of the Records querysets the figures come from: their demo share is reported.
+    counted: tuple = ()
 
 
 @dataclass
@@ -49,6 +53,27 @@ class Chart:
     spec: ChartSpec
     table: Table
     area_name: str = ""
+    records: int = 0  # records the figures count
+    demo_records: int = 0  # of which generated demo records
+
+    @property
+    def is_demo(self):
+        return self.demo_records > 0
+
+    @property
+    def demo_note(self):
+        """Which part of the figures is demo, in words ('' when none is)."""
+        if not self.demo_records:
+            return ""
+        if self.demo_records == self.records:
+            return (
+                f"Demo data: all {self.records:,} records counted here were generated to show "
+                "how the software works; they are not real."
+            )
+        return (
+            f"Demo data: {self.demo_records:,} of the {self.records:,} records counted here "
+            "were generated to show how the software works; they are not real."
+        )
 
     @property
     def name(self):
@@ -61,6 +86,8 @@ class Chart:
         return self.spec.title
 
     def svg(self):
+        if self.spec.kind == "table":
+            return ""
         if self.spec.kind == "line":
             return line_svg(self.table, self.title, self.spec.unit, self.spec.decimals)
         return stacked_bar_svg(self.table, self.title, self.spec.unit, self.spec.decimals)
@@ -68,15 +95,24 @@ class Chart:
     def formatted_rows(self):
         """Rows for the HTML table, numbers rounded the way the chart shows them."""
         return [
-            [row[0], *(format_number(value, self.spec.decimals) for value in row[1:])]
+            [
+                row[0],
+                *(
+                    value if isinstance(value, str) else format_number(value, self.spec.decimals)
+                    for value in row[1:]
+                ),
+            ]
             for row in self.table.rows
         ]
 
     def csv_rows(self):
-        header = [
-            self.table.columns[0],
-            *(f"{name} ({self.spec.unit})" for name in self.table.series),
-        ]
+        if self.spec.kind == "table":
+            header = list(self.table.columns)
+        else:
+            header = [
+                self.table.columns[0],
+                *(f"{name} ({self.spec.unit})" for name in self.table.series),
+            ]
         body = [
             [row[0], *(round(value, 3) if isinstance(value, float) else value for value in row[1:])]
             for row in self.table.rows
@@ -113,11 +149,32 @@ def _items(records):
     )
 
 
+def year_label(year, today=None):
+    """A year as a chart labels it: the year still running is marked as partial."""
+    today = today or timezone.localdate()
+    return f"{year} (to date)" if year == today.year else str(year)
+
+
 def _casualties_by_group(records):
     rows = stats.casualties_by_year(records.incidents)
     return Table(
         ["Year", "Civilian", "Deminer", "Military or security", "Unknown group"],
-        [[str(r.year), r.civilian, r.deminer, r.military, r.unknown] for r in rows],
+        [[year_label(r.year), r.civilian, r.deminer, r.military, r.unknown] for r in rows],
+    )
+
+
+def _killed_injured_by_year(records):
+    rows = stats.casualties_by_year(records.incidents)
+    return Table(
+        ["Year", "Killed", "Injured"], [[year_label(r.year), r.killed, r.injured] for r in rows]
+    )
+
+
+def _casualties_by_area_and_year(records):
+    rows = stats.casualties_by_area_and_year(records.incidents)
+    return Table(
+        ["District or city", "Year", "Killed", "Injured"],
+        [[r.area_name, year_label(r.year), r.killed, r.injured] for r in rows],
     )
 
 
@@ -152,6 +209,7 @@ CHARTS = {
             build=_releases,
             counts="Published land-release records, by the year their release was completed.",
             decimals=2,
+            counted=("land_releases",),
         ),
         ChartSpec(
             name="items-found",
@@ -161,6 +219,7 @@ CHARTS = {
             kind="stacked",
             build=_items,
             counts="Items reported in published land-release records, by completion year.",
+            counted=("land_releases",),
         ),
         ChartSpec(
             name="casualties-by-group",
@@ -171,6 +230,32 @@ CHARTS = {
             kind="stacked",
             build=_casualties_by_group,
             counts="Casualties of published incident records, by the year of the incident.",
+            counted=("incidents",),
+        ),
+        ChartSpec(
+            name="killed-injured",
+            title="People killed and injured per year",
+            description="People killed and people injured in documented explosive-ordnance "
+            "incidents each year.",
+            unit="people",
+            kind="stacked",
+            build=_killed_injured_by_year,
+            counts="Casualties of published incident records, by the year of the incident. "
+            "The records are documented incidents, not a complete register.",
+            counted=("incidents",),
+        ),
+        ChartSpec(
+            name="casualties-by-district",
+            title="People killed and injured, by district and year",
+            description="Killed and injured in documented incidents, for each district or city "
+            "and year in which the records hold at least one casualty. A district that is not "
+            "listed has no record here, which does not mean it has no contamination.",
+            unit="people",
+            kind="table",
+            build=_casualties_by_area_and_year,
+            counts="Casualties of published incident records, by the unit that contains the "
+            "incident's point and the year of the incident.",
+            counted=("incidents",),
         ),
         ChartSpec(
             name="casualties-by-sex-age",
@@ -181,6 +266,7 @@ CHARTS = {
             kind="stacked",
             build=_casualties_by_sex_age,
             counts="Casualties of published incident records, all years.",
+            counted=("incidents",),
         ),
         ChartSpec(
             name="hazard-remaining",
@@ -193,15 +279,42 @@ CHARTS = {
             counts="Published hazard-area records by the year identified, less published "
             "land-release records by the year completed.",
             decimals=1,
+            counted=("hazard_areas", "land_releases"),
         ),
     ]
 }
 
 
-def build(name, records, area=None):
-    """The chart `name` computed from `records` (querysets already limited to `area`)."""
+RECORD_KINDS = ("hazard_areas", "land_releases", "incidents")
+
+
+def record_counts(records, kinds=RECORD_KINDS):
+    """{kind: (records, demo records)} for these kinds of record in `records` (a query each)."""
+    demo = Count("id", filter=Q(is_demo=True))
+    counts = {}
+    for kind in kinds:
+        row = getattr(records, kind).aggregate(n=Count("id"), demo=demo)
+        counts[kind] = (row["n"], row["demo"])
+    return counts
+
+
+def build(name, records, area=None, counts=None):
+    """The chart `name` computed from `records` (querysets already limited to `area`);
+    `counts` from record_counts(records), when several charts share them."""
     spec = CHARTS[name]
-    return Chart(spec=spec, table=spec.build(records), area_name=area.name_en if area else "")
+    counts = counts or record_counts(records, spec.counted)
+    return Chart(
+        spec=spec,
+        table=spec.build(records),
+        area_name=area.name_en if area else "",
+        records=sum(counts[kind][0] for kind in spec.counted),
+        demo_records=sum(counts[kind][1] for kind in spec.counted),
+    )
+
+
+def build_all(records, area=None, names=None):
+    counts = record_counts(records)
+    return [build(name, records, area, counts) for name in (names or CHARTS)]
 
 
 # --- Drawing ---------------------------------------------------------------------------------

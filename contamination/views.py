@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from contamination import charts, data_version, history, maps, stats
+from contamination.context_processors import public_origin
 from contamination.models import (
     AdminArea,
     Casualty,
@@ -220,10 +221,17 @@ def area_detail(request, code):
     area_charts = cached(
         version,
         f"area-charts:{area.code}",
-        lambda: [
-            charts.build(name, records, area)
-            for name in ("land-released", "casualties-by-group", "hazard-remaining")
-        ],
+        lambda: charts.build_all(
+            records,
+            area,
+            names=(
+                "killed-injured",
+                "casualties-by-district",
+                "land-released",
+                "casualties-by-group",
+                "hazard-remaining",
+            ),
+        ),
     )
     hazard_areas = list(
         records.hazard_areas.only(
@@ -395,9 +403,7 @@ def chart_context(request, version):
     area = parse_area(request)
     key = f"charts:{area.code if area else '*'}"
     records = published_records(area)
-    built = cached(
-        version, key, lambda: [charts.build(name, records, area) for name in charts.CHARTS]
-    )
+    built = cached(version, key, lambda: charts.build_all(records, area))
     return area, built
 
 
@@ -449,15 +455,26 @@ def chart_csv(request, name):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     suffix = f"-{area.code}" if area else ""
     response["Content-Disposition"] = f'attachment; filename="mine-atlas-{name}{suffix}.csv"'
+    # What the figures are and how much of them is demo go first, as `#` lines that
+    # spreadsheet users read and `pandas.read_csv(comment="#")` skips; a footer would break
+    # parsers that expect every line after the header to be a row.
     writer = csv.writer(response)
+    for line in chart_csv_preamble(request, chart, version):
+        response.write(f"# {line}\r\n")
     for row in chart.csv_rows():
         writer.writerow(row)
-    writer.writerow([])
-    writer.writerow(
-        [f"Source: Mine Atlas, published records, data version {data_version.as_text(version)}"]
-    )
-    writer.writerow([chart.spec.counts])
     return response
+
+
+def chart_csv_preamble(request, chart, version):
+    return [
+        f"Mine Atlas: {chart.title}",
+        f"Counts: {chart.spec.counts}",
+        f"Data version: {data_version.as_text(version)}",
+        f"Page: {public_origin(request)}{reverse('contamination:statistics')}",
+        f"Demo: {chart.demo_records} of {chart.records} records counted are generated demo "
+        "records" + (" (not real)" if chart.demo_records else ""),
+    ]
 
 
 # --- Reference pages -------------------------------------------------------------------------
@@ -521,7 +538,12 @@ def embed_chart(request, name):
     response = render(
         request,
         "contamination/embed_chart.html",
-        {"chart": chart, "area": area, "has_demo": has_demo(version)},
+        {
+            "chart": chart,
+            "area": area,
+            "has_demo": has_demo(version),
+            "version": data_version.as_text(version),
+        },
     )
     response["Content-Security-Policy"] = "frame-ancestors *"
     return response

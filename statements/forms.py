@@ -5,7 +5,6 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 
 from contamination.models import Organisation
 from statements.models import Metric, Person, side_label, side_validator
@@ -112,13 +111,7 @@ class StatementFilterForm(forms.Form):
     def filter(self, statements):
         data = self.cleaned_data
         if data.get("q"):
-            text = data["q"]
-            statements = statements.filter(
-                Q(text__icontains=text)
-                | Q(original_text__icontains=text)
-                | Q(speaker_person__name__icontains=text)
-                | Q(speaker_organisation__name__icontains=text)
-            )
+            statements = statements.search(data["q"])
         if data.get("speaker"):
             statements = statements.filter(speaker_person=data["speaker"])
         if data.get("organisation"):

@@ -1,10 +1,16 @@
 """Which rows: statements follow the records' workflow; claims and people follow statements."""
 
 from django.apps import apps
+from django.contrib.postgres.aggregates import StringAgg
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Func, OuterRef, Subquery, TextField, Value
 
 from contamination.querysets import PublicationStatus, RecordQuerySet
+from search.matching import matching
+
+
+def words_of(array_field):
+    return Func(array_field, Value(" "), function="array_to_string", output_field=TextField())
 
 
 class StatementQuerySet(RecordQuerySet):
@@ -21,6 +27,31 @@ class StatementQuerySet(RecordQuerySet):
         if isinstance(metric, str):
             return self.filter(Exists(claims.filter(metric__code=metric)))
         return self.filter(Exists(claims.filter(metric=metric)))
+
+    def search(self, query):
+        """Statements whose words, speaker (any spelling of the name), role, organisation or
+        outlet match `query` in any script or spelling, best match first."""
+        outlets = Subquery(
+            apps.get_model("statements", "StatementSource")
+            .objects.filter(statement=OuterRef("pk"))
+            .values("statement")
+            .annotate(names=StringAgg("source__publisher", " "))
+            .values("names"),
+            output_field=TextField(),
+        )
+        return matching(
+            self,
+            query,
+            "text",
+            "original_text",
+            "speaker_role",
+            "speaker_person__name",
+            words_of("speaker_person__name_variants"),
+            "speaker_organisation__name",
+            "speaker_organisation__acronym",
+            outlets,
+            "reference",
+        )
 
     def between(self, start=None, end=None):
         if start:

@@ -48,8 +48,9 @@ class EmbedTests(CacheClearing, TestCase):
         # version, date range (3), demo flag (3), the page rate-limit counter
         with self.assertNumQueries(8):
             self.client.get(reverse("contamination:embed-map"))
-        # version, area, the chart (demo flag cached above), the rate-limit counter
-        with self.assertNumQueries(4):
+        # version, area, the chart, its record count (demo flag cached above), the rate-limit
+        # counter
+        with self.assertNumQueries(5):
             self.client.get(
                 reverse("contamination:embed-chart", args=["items-found"]), {"area": "AZ-WST"}
             )

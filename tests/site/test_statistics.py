@@ -1,11 +1,14 @@
 import csv
+import datetime
 import io
 
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import timezone
 
 from contamination import charts
 from contamination.models import LandRelease
+from tests import factories
 from tests.site.world import CacheClearing, build_world
 
 
@@ -23,8 +26,9 @@ class StatisticsPageTests(CacheClearing, TestCase):
                 self.assertContains(response, spec.title)
                 self.assertContains(response, f"/statistics/{name}.csv")
                 self.assertContains(response, f"/embed/chart/{name}/")
-        self.assertContains(response, '<svg xmlns="http://www.w3.org/2000/svg"', count=5)
-        self.assertContains(response, "<caption>", count=5)
+        drawn = [spec for spec in charts.CHARTS.values() if spec.kind != "table"]
+        self.assertContains(response, '<svg xmlns="http://www.w3.org/2000/svg"', count=len(drawn))
+        self.assertContains(response, "<caption>", count=len(charts.CHARTS))
 
     def test_charts_count_published_records_only(self):
         response = self.client.get(reverse("contamination:statistics"))
@@ -58,10 +62,15 @@ class StatisticsPageTests(CacheClearing, TestCase):
         response = self.client.get(reverse("contamination:chart-csv", args=["land-released"]))
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")
-        rows = list(csv.reader(io.StringIO(response.content.decode())))
+        lines = response.content.decode().splitlines()
+        preamble = [line for line in lines if line.startswith("#")]
+        self.assertEqual(lines[: len(preamble)], preamble, "the # lines come first")
+        self.assertIn("# Data version: ", "\n".join(preamble))
+        self.assertIn("# Demo: 0 of 1 records counted", "\n".join(preamble))
+        rows = list(csv.reader(io.StringIO("\n".join(lines[len(preamble) :]))))
         self.assertEqual(rows[0], ["Year", "Cancelled (km²)", "Reduced (km²)", "Cleared (km²)"])
         self.assertEqual(rows[1][0], "2022")
-        self.assertIn("data version", rows[-2][0])
+        self.assertTrue(all(len(row) == 4 for row in rows), "no footer line breaks the table")
 
     def test_unknown_charts_are_404(self):
         response = self.client.get(reverse("contamination:chart-csv", args=["nope"]))
@@ -75,10 +84,64 @@ class StatisticsPageTests(CacheClearing, TestCase):
         self.assertEqual(built["items-found"].table.rows[0][1], 1007)
 
     def test_its_queries_are_pinned(self):
-        # version, 5 charts (6 queries), units list, demo flag (3), the page rate-limit counter
-        with self.assertNumQueries(12):
+        # version, 7 charts (8 queries), record counts (3), units list, demo flag (3), the
+        # page rate-limit counter
+        with self.assertNumQueries(17):
             self.client.get(reverse("contamination:statistics"))
         with self.assertNumQueries(2):  # version, the rate-limit counter
             self.client.get(reverse("contamination:statistics"))
-        with self.assertNumQueries(3):  # version, the chart, the rate-limit counter
+        with self.assertNumQueries(4):  # version, the chart, its record count, rate limit
             self.client.get(reverse("contamination:chart-csv", args=["items-found"]))
+
+
+class CasualtiesByDistrictTests(CacheClearing, TestCase):
+    """Killed and injured by district and year: the question a reporter asks first."""
+
+    @classmethod
+    def setUpTestData(cls):
+        build_world(cls)
+        # Outside every unit: counted under its own label, never dropped.
+        factories.make_incident(
+            reference="IN-NOWHERE",
+            occurred_on=datetime.date(2024, 3, 1),
+            location=factories.geometry("SRID=4326;POINT(20 20)"),
+            casualties=[{"outcome": "injured"}, {"outcome": "injured"}],
+            is_demo=True,
+        )
+
+    def test_the_table_counts_killed_and_injured_per_district_and_year(self):
+        response = self.client.get(reverse("contamination:statistics"))
+        chart = {c.name: c for c in response.context["charts"]}["casualties-by-district"]
+        self.assertEqual(
+            chart.table.rows,
+            [["Westshire", "2022", 1, 1], ["Not in a unit of the boundaries", "2024", 0, 2]],
+        )
+        self.assertContains(response, "no record here, which does not mean it has no contamination")
+
+    def test_a_mixed_figure_says_which_part_is_demo_in_page_csv_and_embed(self):
+        chart_url = reverse("contamination:chart-csv", args=["killed-injured"])
+        csv_text = self.client.get(chart_url).content.decode()
+        self.assertIn("# Demo: 1 of 2 records counted are generated demo records", csv_text)
+        note = "1 of the 2 records counted here were generated"
+        self.assertContains(self.client.get(reverse("contamination:statistics")), note)
+        embed = reverse("contamination:embed-chart", args=["killed-injured"])
+        self.assertContains(self.client.get(embed), note)
+
+    def test_the_area_page_shows_its_own_district_and_year_table(self):
+        response = self.client.get(reverse("contamination:area-detail", args=["AZ-WST"]))
+        chart = {c.name: c for c in response.context["charts"]}["casualties-by-district"]
+        self.assertEqual(chart.table.rows, [["Westshire", "2022", 1, 1]])
+        self.assertContains(response, "/statistics/casualties-by-district.csv?area=AZ-WST")
+
+    def test_the_csv_reads_with_pandas_unchanged(self):
+        import pandas
+
+        url = reverse("contamination:chart-csv", args=["casualties-by-district"])
+        frame = pandas.read_csv(io.BytesIO(self.client.get(url).content), comment="#")
+        self.assertEqual(list(frame.columns), ["District or city", "Year", "Killed", "Injured"])
+        self.assertEqual(int(frame["Injured"].sum()), 3)
+
+    def test_the_running_year_is_marked_as_partial(self):
+        this_year = timezone.localdate().year
+        self.assertEqual(charts.year_label(this_year), f"{this_year} (to date)")
+        self.assertEqual(charts.year_label(this_year - 1), str(this_year - 1))
