@@ -1,19 +1,39 @@
 """The public API, version 1: one list of routes for every app (read-only)."""
 
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 
 from contamination.api import downloads as contamination_downloads
 from contamination.api import views as contamination
 
 app_name = "api"
 
+# Swagger UI and ReDoc style themselves inline and draw icons from data: URIs; their
+# scripts are still files only (the split view serves Swagger UI's set-up as a file).
+api_docs_policy = csp_update(
+    {"style-src": [UNSAFE_INLINE], "img-src": ["data:"], "worker-src": [SELF, "blob:"]}
+)
+
 urlpatterns = [
     path("", contamination.api_index, name="index"),
     path("v1/", contamination.ApiRoot.as_view(), name="root"),
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("v1/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="swagger-ui"),
-    path("v1/redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path(
+        "v1/docs/",
+        api_docs_policy(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
+        name="swagger-ui",
+    ),
+    path(
+        "v1/redoc/",
+        api_docs_policy(SpectacularRedocView.as_view(url_name="api:schema")),
+        name="redoc",
+    ),
     # Recorded geodata
     path("v1/areas/", contamination.AreaList.as_view(), name="area-list"),
     path("v1/areas/<str:code>/", contamination.AreaDetail.as_view(), name="area-detail"),
