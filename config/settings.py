@@ -389,7 +389,7 @@ def tile_source(url_template):
         return None
     scheme, _, rest = url_template.partition("://")
     host = rest.split("/", 1)[0].replace("{s}", "*")
-    if not scheme or not host or "{" in host:
+    if not scheme or not host or "{" in scheme + host:
         raise ImproperlyConfigured(f"MAP_TILE_URL needs a plain host name, not {url_template!r}")
     return f"{scheme}://{host}"
 
