@@ -10,12 +10,15 @@ from django.urls import reverse
 PRIVATE = "private, no-store"
 
 
-class EmbedFrameAncestorsMiddleware:
-    """Let any site frame the embeds, and nothing else.
+class PagePolicyMiddleware:
+    """Adjust the site's CSP for the two kinds of page that need more: embeds and the admin.
 
-    A view that may be framed already says so with `@xframe_options_exempt` (the embed map
-    and charts); the CSP's `frame-ancestors` follows the same mark, so the two never differ.
-    Must sit below django-csp's middleware, which reads `_csp_replace` on the way out.
+    Embeds: any site may frame them. A view that may be framed already says so with
+    `@xframe_options_exempt` (the embed map and charts); `frame-ancestors` follows the same
+    mark, so the two headers never differ.
+    Admin: Django's and select2's stylesheets draw their icons as `data:` SVG images.
+    Must sit below django-csp's middleware, which reads `_csp_replace`/`_csp_update` on the
+    way out.
     """
 
     def __init__(self, get_response):
@@ -27,6 +30,10 @@ class EmbedFrameAncestorsMiddleware:
             replace = dict(getattr(response, "_csp_replace", None) or {})
             replace["frame-ancestors"] = ["*"]
             response._csp_replace = replace
+        if request.path_info.startswith(reverse("admin:index")):
+            update = dict(getattr(response, "_csp_update", None) or {})
+            update["img-src"] = [*update.get("img-src", []), "data:"]
+            response._csp_update = update
         return response
 
 

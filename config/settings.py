@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONCE, NONE, SELF
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -106,7 +106,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.StaffSecondFactorMiddleware",
     "config.security.PrivateResponsesMiddleware",
-    "config.security.EmbedFrameAncestorsMiddleware",
+    "config.security.PagePolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who changed what (user and URL) in every history event written by a request.
@@ -402,6 +402,11 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
+        # Style attributes only (never <style> elements, never script): static/js/map.js
+        # writes the legend's colour swatches as style="background: ...". Drop this line
+        # once it sets them through element.style, which CSP allows; the browser tests
+        # (tests/browser/test_content_security_policy.py) then prove nothing else needs it.
+        "style-src-attr": [UNSAFE_INLINE],
         "img-src": [SELF, *filter(None, [tile_source(MAP_TILE_URL)])],
         "object-src": [NONE],
         "base-uri": [NONE],

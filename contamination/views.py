@@ -539,7 +539,7 @@ def changelog(request):
 def embed_map(request):
     version = data_version()
     first_on, last_on = date_range(version)
-    # Framed by any site: config.security.EmbedFrameAncestorsMiddleware follows the exemption.
+    # Framed by any site: config.security.PagePolicyMiddleware follows the exemption.
     return render(
         request,
         "contamination/embed_map.html",
