@@ -8,9 +8,11 @@ least: docs/deploy.md lists the rest.
 
 import os
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -85,7 +87,8 @@ REPORTABLE_MODELS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site asks every staff account for a second factor (accounts/admin_site.py).
+    "accounts.apps.MineAtlasAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -111,20 +114,37 @@ INSTALLED_APPS = [
     "statements",
     "editorial",
     "search",
+    # Accounts and browser security (issue 13): see the block at the end of this file.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
+    "accounts",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Accounts and browser security (issue 13): headers on every answer, static files included.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Accounts and browser security (issue 13): the second factor, then what depends on it.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.StaffSecondFactorMiddleware",
+    "config.security.PrivateResponsesMiddleware",
+    "config.security.PagePolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who changed what (user and URL) in every history event written by a request.
     "pghistory.middleware.HistoryMiddleware",
+    # Last, as django-axes asks: answers a locked-out login with 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -341,3 +361,132 @@ PAGE_RATE_LIMITED_PATHS = [
 ]
 # One request in this many also deletes the windows that have ended.
 RATELIMIT_PRUNE_EVERY = env_int("RATELIMIT_PRUNE_EVERY", 1000)
+# === Accounts and browser security (issue 13, sections 2 and 3) =========================
+# Everything about editor sign-in, sessions, cookies and browser policies sits here, so that
+# it reads (and merges) as one block. docs/security.md explains it for operators and editors.
+
+# --- Sign-in: password, then a second factor (accounts/) --------------------------------
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses any sign-in while the account or the address is locked out.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Passwords: at least 12 characters, not like the username, not all digits, not among
+# Django's 20,000 most common breached passwords, and not guessable by zxcvbn's offline
+# dictionaries (30,000 more leaked passwords, words, names, keyboard patterns, l33t).
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "django_zxcvbn_password_validator.ZxcvbnPasswordValidator"},
+]
+# zxcvbn score 0-4; 3 means about 10^10 guesses ("safely unguessable" offline, slow hash).
+PASSWORD_MINIMAL_STRENGTH = env_int("PASSWORD_MINIMAL_STRENGTH", 3)
+
+# django-otp: TOTP apps (the first factor's partner) and one-time recovery codes.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Mine Atlas")
+# Recovery codes issued at enrolment; each works once.
+ACCOUNTS_RECOVERY_CODE_COUNT = 10
+# Time between the password and the code before the password has to be typed again.
+ACCOUNTS_SECOND_FACTOR_WINDOW_SECONDS = 300
+
+# django-axes: attempts are kept in the database (shared by every worker). After
+# AXES_FAILURE_LIMIT failures an account is locked, from every address, and so is an
+# address, for every account: the right password is refused too, until the cool-off ends
+# or a superuser runs `manage.py axes_reset_username NAME` / `axes_reset_ip ADDRESS`.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+# Failures that keep coming during a lockout do not extend it (an attacker could otherwise
+# keep an editor out for ever); the count still grows for the login-activity page.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# The same client address as the API's rate limits (API_NUM_PROXIES): never a header that a
+# client can set itself when no proxy is in front.
+AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_address"
+AXES_SENSITIVE_PARAMETERS = ["password", "token", "otp_token"]
+
+# --- Sessions and cookies ----------------------------------------------------------------
+
+# Only staff have sessions. A session ends after SESSION_IDLE_MINUTES without a request
+# (the expiry moves on with every request) and when the browser closes.
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+if SESSION_COOKIE_SECURE and CSRF_COOKIE_SECURE:
+    # `__Host-` cookies are only accepted by browsers when Secure, for path "/", without a
+    # Domain: no subdomain and no plain-HTTP page can set or overwrite them.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    SESSION_COOKIE_PATH = "/"
+    CSRF_COOKIE_PATH = "/"
+    SESSION_COOKIE_DOMAIN = None
+    CSRF_COOKIE_DOMAIN = None
+
+
+# --- Content-Security-Policy and Permissions-Policy (config/security.py) ------------------
+
+
+def tile_source(url_template):
+    """Return the CSP source of a tile URL template ("https://{s}.tile.x" -> "https://*.tile.x")."""
+    if not url_template:
+        return None
+    scheme, _, rest = url_template.partition("://")
+    host = rest.split("/", 1)[0].replace("{s}", "*")
+    if not scheme or not host or "{" in scheme + host:
+        raise ImproperlyConfigured(f"MAP_TILE_URL needs a plain host name, not {url_template!r}")
+    return f"{scheme}://{host}"
+
+
+# No inline script anywhere: every script is a file the site serves. django-leaflet's admin
+# widget writes a small inline script; it carries the request's nonce (and only pages that
+# use the nonce announce one). Embeds may be framed by any site (config/security.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        # Style attributes only (never <style> elements, never script): static/js/map.js
+        # writes the legend's colour swatches as style="background: ...". Drop this line
+        # once it sets them through element.style, which CSP allows; the browser tests
+        # (tests/browser/test_content_security_policy.py) then prove nothing else needs it.
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, *filter(None, [tile_source(MAP_TILE_URL)])],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Browser features no page of the site uses, switched off for it and for anything it frames.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+    ]
+}
+# === End of accounts and browser security =================================================

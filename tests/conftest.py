@@ -1,5 +1,21 @@
 import os
 
+import pytest
+from django.test import Client
+
+from tests.accounts.sign_in import force_login_with_second_factor
+
 # Playwright's sync API keeps an event loop running in the test thread; the ORM would
 # otherwise refuse to run in live-server tests.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def staff_sign_in_includes_second_factor(monkeypatch):
+    """`client.force_login(staff)` stands for a finished sign-in: password and second factor.
+
+    The admin refuses staff without a verified second factor (accounts/), so every test that
+    works as a signed-in editor gets one. Tests of the sign-in itself post to the real login
+    pages, or use `force_login_without_second_factor`.
+    """
+    monkeypatch.setattr(Client, "force_login", force_login_with_second_factor)

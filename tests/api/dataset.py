@@ -65,8 +65,16 @@ def build():
     beta = factories.make_organisation(
         name="Beta Mine Action Agency", acronym="BMAA", kind="national_authority", country="AZ"
     )
-    annual = factories.make_source(title="Annual report 2023", published_on="2024-01-10")
-    survey = factories.make_source(title="Survey summary", published_on="2023-06-01")
+    # URLs given, not numbered by the factories: the stored contract must not depend on how
+    # many sources earlier tests in the run made.
+    annual = factories.make_source(
+        title="Annual report 2023",
+        published_on="2024-01-10",
+        url="https://example.org/report-5",
+    )
+    survey = factories.make_source(
+        title="Survey summary", published_on="2023-06-01", url="https://example.org/report-6"
+    )
 
     ha1 = factories.make_hazard_area(
         reference="HA-1",

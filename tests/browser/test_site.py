@@ -163,7 +163,7 @@ class MapExplorerBrowserTests(BrowserTestCase):
         self.page.wait_for_url("**category=cha**")
         self.wait_for_map()
         self.page.wait_for_function(
-            "document.querySelector('#explorer-map').dataset.countHazards === '1'"
+            "() => document.querySelector('#explorer-map').dataset.countHazards === '1'"
         )
         download = self.page.locator("#map-downloads a", has_text="CSV").first
         query = parse_qs(urlparse(download.get_attribute("href")).query)
@@ -184,7 +184,7 @@ class MapExplorerBrowserTests(BrowserTestCase):
         # The back button undoes the filter.
         self.page.go_back()
         self.page.wait_for_function(
-            "document.querySelector('#explorer-map').dataset.countHazards === '2'"
+            "() => document.querySelector('#explorer-map').dataset.countHazards === '2'"
         )
         self.assertEqual(self.page.locator("#f-category").input_value(), "")
         self.assertNotIn("category=", self.page.url)
@@ -206,7 +206,7 @@ class MapExplorerBrowserTests(BrowserTestCase):
         slider.fill(str(index))
         self.page.wait_for_url("**end=2022-12-31**")
         self.page.wait_for_function(
-            "document.querySelector('#explorer-map').dataset.countHazards === '1'"
+            "() => document.querySelector('#explorer-map').dataset.countHazards === '1'"
         )
         self.assertEqual(self.counts(), {"hazards": "1", "releases": "1", "incidents": "1"})
         expect(self.page.locator("#time-slider-value")).to_have_text(
@@ -234,7 +234,7 @@ class PageBrowserTests(BrowserTestCase):
     def test_the_home_teaser_and_a_record_map_draw(self):
         self.page.goto(f"{self.live_server_url}/")
         self.page.wait_for_function(
-            "document.querySelector('#teaser-map').getAttribute('data-areas-loaded') === '2'"
+            "() => document.querySelector('#teaser-map').getAttribute('data-areas-loaded') === '2'"
         )
         self.assertGreater(self.page.locator("#teaser-map").bounding_box()["height"], 200)
         record = HazardArea.objects.get(reference="HA-CHA")

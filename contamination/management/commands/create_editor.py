@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 
 class Command(BaseCommand):
@@ -23,6 +24,8 @@ class Command(BaseCommand):
             "--no-password", action="store_true", help="Create the account without a password."
         )
 
+    # A refused password leaves no account behind.
+    @transaction.atomic
     def handle(self, *args, username, email, no_password, **options):
         try:
             editors = Group.objects.get(name="Editors")
@@ -41,7 +44,12 @@ class Command(BaseCommand):
         user.save()
         user.groups.add(editors)
         verb = "Created editor" if created else "Added to the Editors group:"
-        self.stdout.write(self.style.SUCCESS(f"{verb} {username}. Sign in at /admin/."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{verb} {username}. Sign in at /admin/ "
+                "(the first sign-in sets up an authenticator app)."
+            )
+        )
 
     def ask_password(self, user):
         for _attempt in range(3):
