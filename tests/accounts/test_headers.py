@@ -53,13 +53,15 @@ class HeaderTests(CacheClearing, TestCase):
 
     def public_pages(self):
         return {
-            "home": reverse("contamination:home"),
+            "home": reverse("home"),
             "map": reverse("contamination:map"),
             "record": self.hazard.get_absolute_url(),
             "incident": self.incident.get_absolute_url(),
             "area": self.west.get_absolute_url(),
             "statistics": reverse("contamination:statistics"),
             "statement list": reverse("statements:statement-list"),
+            "about": reverse("editorial:about"),
+            "search": reverse("search:search") + "?q=Agdam",
             "statement": self.statement.get_absolute_url(),
             "API guide": reverse("api:index"),
             "API list": reverse("api:hazard-area-list"),
@@ -105,7 +107,7 @@ class HeaderTests(CacheClearing, TestCase):
                 self.assertEqual(finder.inline, [])
 
     def test_the_map_tiles_host_is_the_only_other_image_source(self):
-        response = self.client.get(reverse("contamination:home"))
+        response = self.client.get(reverse("home"))
         expected = (
             ["'self'", tile_source(settings.MAP_TILE_URL)] if settings.MAP_TILE_URL else ["'self'"]
         )

@@ -32,7 +32,7 @@ class MapModeBrowserTests(BrowserTestCase):
         self.page.select_option("#f-casualty_group", "unknown")
         self.page.wait_for_url("**casualty_group=unknown**")
         self.page.wait_for_function(
-            "document.querySelector('#explorer-map').dataset.countIncidents === '1'"
+            "() => document.querySelector('#explorer-map').dataset.countIncidents === '1'"
         )
         expect(self.page.locator(LIST_BUTTONS, has_text="IN-1")).to_have_count(1)
         expect(self.page.locator(LIST_BUTTONS, has_text="IN-2")).to_have_count(0)
@@ -112,7 +112,7 @@ class MapModeBrowserTests(BrowserTestCase):
     def test_the_home_teaser_draws_the_areas_shaded_and_names_them(self):
         self.page.goto(f"{self.live_server_url}/")
         self.page.wait_for_function(
-            "document.querySelector('#teaser-map').getAttribute('data-areas-loaded') === '2'"
+            "() => document.querySelector('#teaser-map').getAttribute('data-areas-loaded') === '2'"
         )
         areas = self.page.locator("#teaser-map path.leaflet-interactive")
         self.assertEqual(areas.count(), 2)
@@ -157,7 +157,7 @@ class MapModeBrowserTests(BrowserTestCase):
         # Zooming out reaches the records around it, in the map and in the list.
         self.page.evaluate("MineAtlas.maps[0].map.setZoom(10)")
         self.page.wait_for_function(
-            "document.querySelectorAll('[data-records-of] button[data-key]').length >= 6"
+            "() => document.querySelectorAll('[data-records-of] button[data-key]').length >= 6"
         )
         self.assertIn("LR-CLEARED", self.listed())
 
@@ -168,7 +168,7 @@ class MapModeBrowserTests(BrowserTestCase):
             with self.subTest(path=path):
                 self.page.goto(f"{self.live_server_url}{path}")
                 self.page.wait_for_function(
-                    "document.querySelector('[data-map][data-areas-loaded]')"
+                    "() => document.querySelector('[data-map][data-areas-loaded]')"
                 )
                 overflow = self.page.evaluate(
                     "document.documentElement.scrollWidth - document.documentElement.clientWidth"

@@ -36,7 +36,7 @@ class PublishingPermissionTests(TestCase):
         return self.client.post(reverse(f"admin:{admin_name}_changelist"), {**data, **extra})
 
     def log_in(self, user):
-        self.assertTrue(self.client.login(username=user.username, password=PASSWORD))
+        self.client.force_login(user)
 
     def test_staff_who_may_only_view_cannot_publish_or_retract(self):
         for admin_name, make in self.models.items():
