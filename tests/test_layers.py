@@ -14,7 +14,7 @@ from pathlib import Path
 from django.test import SimpleTestCase
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("config", "contamination", "statements", "bench", "tests")
+PACKAGES = ("config", "contamination", "statements", "ogc", "bench", "tests")
 
 
 def module_name(path):
@@ -115,6 +115,11 @@ FORBIDDEN = [
         lambda m: within(m, "contamination"),
         lambda t: within(t, "statements"),
         "contamination never imports statements (statements builds on it)",
+    ),
+    (
+        lambda m: within(m, "contamination") or within(m, "statements"),
+        lambda t: within(t, "ogc"),
+        "the OGC API builds on both apps; neither imports it",
     ),
 ]
 
