@@ -16,4 +16,6 @@ urlpatterns = [
         views.item,
         name="item",
     ),
+    # Anything else under /ogc/ is a JSON 404 too, not the site's HTML page.
+    path("<path:rest>", views.not_found, name="not-found"),
 ]

@@ -558,3 +558,8 @@ def item(request, collection_id, feature_id):
 
     response = versioned_response(request, build, variant=output)
     return crs_header(response, crs) if found.spatial and response.status_code < 400 else response
+
+
+@ogc_endpoint
+def not_found(request, rest):
+    raise Http404("No such OGC API resource; start at /ogc/.")

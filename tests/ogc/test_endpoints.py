@@ -57,6 +57,7 @@ class LandingAndConformanceTests(OGCTestCase):
             ("/ogc/collections", {"Accept": "text/html,application/xhtml+xml"}),
             ("/ogc/collections/hazard_areas/items?f=html", {}),
             ("/ogc/conformance?f=html", {}),
+            ("/ogc/collections/incidents?f=html", {}),
             ("/ogc/api?f=html", {}),
         ):
             with self.subTest(path=path):
@@ -92,9 +93,11 @@ class CollectionTests(OGCTestCase):
 
     def test_one_collection_and_an_unknown_one(self):
         self.assertEqual(self.get("/ogc/collections/incidents").json()["id"], "incidents")
-        missing = self.get("/ogc/collections/mines")
-        self.assertEqual(missing.status_code, 404)
-        self.assertEqual(missing.json()["code"], "NotFound")
+        for path in ("/ogc/collections/mines", "/ogc/collections/mines/items", "/ogc/tiles"):
+            with self.subTest(path=path):
+                missing = self.get(path)
+                self.assertEqual(missing.status_code, 404)
+                self.assertEqual(missing.json()["code"], "NotFound")
 
 
 class ItemsTests(OGCTestCase):
