@@ -107,6 +107,10 @@ def document(base_url):
         "/api": {"get": _operation("api", "This definition.", [F])},
         "/collections": {"get": _operation("collections", "The collections.", [F])},
     }
+    paths["/api"]["get"]["responses"]["200"] = {
+        "description": "This definition.",
+        **_json({"type": "object"}, "application/vnd.oai.openapi+json;version=3.0"),
+    }
     for collection in COLLECTIONS.values():
         queryables = [
             _parameter(
