@@ -29,6 +29,9 @@ def project_modules():
     found = {}
     for package in PACKAGES:
         for path in sorted((ROOT / package).rglob("*.py")):
+            # Hidden directories hold tools, not the project (bench/.work: pygeoapi's venv).
+            if any(part.startswith(".") for part in path.relative_to(ROOT).parts):
+                continue
             found[module_name(path)] = path
     return found
 

@@ -2,6 +2,7 @@
 at their public point, and strict parameters."""
 
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from contamination.models import HazardArea, Incident, LandRelease
@@ -209,6 +210,15 @@ class ItemsTests(OGCTestCase):
         self.assertEqual(
             self.get("/ogc/collections/areas/items?datetime=2024-01-01").status_code, 400
         )
+
+    @override_settings(API_RATE_LIMIT="2/minute")
+    def test_the_api_rate_limit_applies_with_a_json_429(self):
+        self.items("claims")
+        self.items("claims", "?limit=1")
+        refused = self.get("/ogc/collections/claims/items")
+        self.assertEqual(refused.status_code, 429)
+        self.assertEqual(refused.json()["code"], "TooManyRequests")
+        self.assertTrue(refused["Retry-After"].isdigit())
 
     def test_the_page_costs_a_fixed_number_of_queries(self):
         self.items("incidents", "?limit=1")  # warm the data version
