@@ -33,6 +33,7 @@ from contamination.api.base import (
     json_response,
 )
 from contamination.api.caching import etag_for, not_modified, stamp
+from contamination.api.past_state import AsOfMixin
 from contamination.api.schema import (
     DETAIL_SCHEMA,
     FORMAT_JSON,
@@ -294,7 +295,7 @@ FILTER_NOTE = (
         (404, "application/json"): OpenApiResponse(DETAIL_SCHEMA, description="No such file."),
     },
 )
-class Download(PublicAPIView):
+class Download(AsOfMixin, PublicAPIView):
     filterset_class = filters.DownloadFilter
     throttle_classes = [AnonymousThrottle, DownloadThrottle]
     formats = ("file",)

@@ -32,6 +32,7 @@ from contamination.api.base import (
     zoom_level,
 )
 from contamination.api.caching import cached_count, versioned_response
+from contamination.api.past_state import AsOfMixin
 from contamination.api.schema import (
     FORMAT_GEO,
     FORMAT_GEOJSON_OR_JSON,
@@ -62,7 +63,7 @@ from contamination.querysets import PublicationStatus
 # --- Geo resources ----------------------------------------------------------------------
 
 
-class GeoListView(PublicAPIView):
+class GeoListView(AsOfMixin, PublicAPIView):
     """A published geo resource as a paginated FeatureCollection or CSV."""
 
     resource = None
@@ -135,7 +136,7 @@ class GeoListView(PublicAPIView):
         return geojson_response(body, output)
 
 
-class GeoDetailView(PublicAPIView):
+class GeoDetailView(AsOfMixin, PublicAPIView):
     """One published record as a GeoJSON Feature; a retracted one answers 410 with its note."""
 
     resource = None
@@ -245,7 +246,7 @@ class IncidentDetail(GeoDetailView):
         **error_responses(),
     },
 )
-class IncidentClusters(PublicAPIView):
+class IncidentClusters(AsOfMixin, PublicAPIView):
     filterset_class = filters.IncidentFilter
     renderer_classes = [GeoJSONRenderer, JSONRenderer]
     formats = ("geojson", "json")
@@ -335,7 +336,7 @@ class AreaList(AreaQuerysetMixin, GeoListView):
         (404, "application/json"): OpenApiResponse(schema.DETAIL_SCHEMA, description="No area."),
     },
 )
-class AreaDetail(AreaQuerysetMixin, PublicAPIView):
+class AreaDetail(AsOfMixin, AreaQuerysetMixin, PublicAPIView):
     filterset_class = filters.AreaFigureFilter
     renderer_classes = [GeoJSONRenderer, JSONRenderer]
     formats = ("geojson", "json")
@@ -372,7 +373,7 @@ class AreaDetail(AreaQuerysetMixin, PublicAPIView):
 # --- Plain lists ------------------------------------------------------------------------
 
 
-class PlainListView(PublicAPIView):
+class PlainListView(AsOfMixin, PublicAPIView):
     serializer_class = None
     default_page_size = 100
     max_page_size = 1000
@@ -531,7 +532,7 @@ def _iso(moment):
 # --- Statistics -------------------------------------------------------------------------
 
 
-class StatsView(PublicAPIView):
+class StatsView(AsOfMixin, PublicAPIView):
     filterset_class = filters.StatsFilter
     paginated = False
     group_choices = ()
