@@ -107,10 +107,16 @@ def state_at(moment):
     would be a write to the past.
     """
     token = _moment.set(moment)
+    features = connection.features
+    groups_by_pk = features.allows_group_by_selected_pks
+    # A CTE has no primary key, so PostgreSQL cannot infer the other columns from the id in
+    # `GROUP BY id` (what Django writes for a table): group by every selected column instead.
+    features.allows_group_by_selected_pks = False
     try:
         with connection.execute_wrapper(_past_reader(moment)):
             yield
     finally:
+        features.allows_group_by_selected_pks = groups_by_pk
         _moment.reset(token)
 
 
