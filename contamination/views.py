@@ -553,14 +553,49 @@ def data_page(request):
     )
 
 
+CHANGELOG_LENGTH = 200
+LAST_WEEK_DAYS = 7
+
+
+def changelog_since(request):
+    """The day `?since=YYYY-MM-DD` names (None when absent); raises BadFilter."""
+    since = parse_date(request, "since")
+    if since and since > timezone.localdate():
+        raise BadFilter(f"since is in the future ({since:%Y-%m-%d}); give a past date.")
+    return since
+
+
+def public_changes(since, limit):
+    """Publications, corrections and retractions of records and statements since the start
+    of the day `since` (UTC), newest first (one query per kind of record).
+
+    Not cached under the data version: statements change without moving it.
+    """
+    moment = None
+    if since:
+        moment = datetime.datetime.combine(since, datetime.time.min, datetime.UTC)
+    return history.changes_since(moment, limit=limit)
+
+
 def changelog(request):
-    version = data_version.current()
-    changes = cached(
-        version,
-        "changelog",
-        lambda: history.changes_since(kinds=history.AFTER_PUBLICATION, limit=100),
+    try:
+        since = changelog_since(request)
+    except BadFilter as error:
+        return bad_request(request, str(error))
+    changes = public_changes(since, CHANGELOG_LENGTH)
+    last_week = timezone.localdate() - datetime.timedelta(days=LAST_WEEK_DAYS)
+    return render(
+        request,
+        "contamination/changelog.html",
+        {
+            "changes": changes,
+            "since": since,
+            "last_week": last_week,
+            "is_last_week": since == last_week,
+            "limit": CHANGELOG_LENGTH,
+            "is_truncated": len(changes) >= CHANGELOG_LENGTH,
+        },
     )
-    return render(request, "contamination/changelog.html", {"changes": changes})
 
 
 # --- Embeds: the only pages other sites may frame --------------------------------------------
