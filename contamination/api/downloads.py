@@ -33,7 +33,6 @@ from contamination.api.base import (
     json_response,
 )
 from contamination.api.caching import etag_for, not_modified, stamp
-from contamination.api.past_state import AsOfMixin
 from contamination.api.schema import (
     DETAIL_SCHEMA,
     FORMAT_JSON,
@@ -144,7 +143,7 @@ def readme(request, version, counts, extension, has_demo):
         "Boundaries: Natural Earth (public domain).",
         "",
         "Cite as:",
-        citation_text(request, version, reproduced_by=request.build_absolute_uri()),
+        citation_text(request, version, reproduced_by=stats_address(request)),
         "",
         "API documentation: " + request.build_absolute_uri(reverse("api:index")),
     ]
@@ -170,6 +169,13 @@ def citation_text(request, version, *, reproduced_by=None):
     return text
 
 
+def stats_address(request):
+    """Where the figures of this version can be read again (`?as_of=`): the statistics.
+    Downloads do not take `as_of` yet: their `areas` layer has per-area figures, which the
+    history answers too slowly (see AreaList)."""
+    return request.build_absolute_uri(reverse("api:stats-summary"))
+
+
 def licence_text():
     return (
         f"The Mine Atlas data are published under {settings.API_DATA_LICENCE}:\n"
@@ -181,7 +187,7 @@ def licence_text():
 
 def citation_cff(request, version):
     moment = data_version.as_text(version)
-    again = data_version.reproducing_url(request.build_absolute_uri(), version)
+    again = data_version.reproducing_url(stats_address(request), version)
     return (
         "cff-version: 1.2.0\n"
         'message: "If you use these data, please cite them as below."\n'
@@ -197,7 +203,7 @@ def citation_cff(request, version):
             "identifiers:\n"
             "  - type: url\n"
             f"    value: {json.dumps(again)}\n"
-            '    description: "The same data again, as they were at this version."\n'
+            '    description: "The figures again, as they were at this version."\n'
             if version
             else ""
         )
@@ -309,7 +315,7 @@ FILTER_NOTE = (
         (404, "application/json"): OpenApiResponse(DETAIL_SCHEMA, description="No such file."),
     },
 )
-class Download(AsOfMixin, PublicAPIView):
+class Download(PublicAPIView):
     filterset_class = filters.DownloadFilter
     throttle_classes = [AnonymousThrottle, DownloadThrottle]
     formats = ("file",)

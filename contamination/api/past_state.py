@@ -17,9 +17,14 @@ class AsOfMixin:
     answers_as_of = True  # the schema documents `as_of` (schema.AS_OF)
 
     def allowed_parameters(self):
-        return super().allowed_parameters() | {"as_of"}
+        allowed = super().allowed_parameters()
+        return allowed | {"as_of"} if self.answers_as_of else allowed
+
+    as_of_error = None
 
     def dispatch(self, request, *args, **kwargs):
+        if not self.answers_as_of:  # a subclass that opts out: `as_of` is an unknown parameter
+            return super().dispatch(request, *args, **kwargs)
         # Parsed before DRF's own handling starts, so that everything — filters, figures,
         # the version in the ETag — runs in the past; an error is raised in `initial`, where
         # DRF turns it into a 400 like any other bad parameter.

@@ -114,7 +114,7 @@ class CitedVersionTests(TransactionTestCase):
     def test_bad_and_future_values_are_a_400_naming_as_of(self):
         tomorrow = (timezone.now() + datetime.timedelta(days=1)).date().isoformat()
         for value in ("yesterday", "2025-13-01", "2025-06-31T10:00", tomorrow, "9999-01-01"):
-            for path in ("/api/v1/stats/summary/", "/api/v1/hazard-areas/", "/api/v1/areas/"):
+            for path in ("/api/v1/stats/summary/", "/api/v1/hazard-areas/", "/api/v1/incidents/"):
                 with self.subTest(value=value, path=path):
                     response = self.get(path, {"as_of": value})
                     self.assertEqual(response.status_code, 400)
@@ -138,14 +138,23 @@ class CitedVersionTests(TransactionTestCase):
             with self.subTest(**params), self.assertNumQueries(9):  # version, 8 for the summary
                 self.get("/api/v1/stats/summary/", params)
 
-    def test_a_download_names_the_version_and_the_address_that_reproduces_it(self):
-        response = self.get("/api/v1/downloads/mine-atlas.csv.zip", {"as_of": self.cited})
+    def test_a_download_names_the_version_and_the_address_that_reproduces_its_figures(self):
+        response = self.get("/api/v1/downloads/mine-atlas.csv.zip")
         self.assertEqual(response.status_code, 200)
-        self.assertEqual(response["X-Data-Version"], self.cited)
+        version = response["X-Data-Version"]
         archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
         readme = archive.read("README.txt").decode()
-        self.assertIn(f"Data version: {self.cited}", readme)
-        self.assertIn(f"as_of={self.cited.replace(':', '%3A')}", readme)
-        incidents = archive.read("incidents.csv").decode()
-        self.assertIn("IN-ROAD", incidents)
-        self.assertNotIn("IN-LATER", incidents)
+        self.assertIn(f"Data version: {version}", readme)
+        self.assertIn(f"/api/v1/stats/summary/?as_of={version.replace(':', '%3A')}", readme)
+        self.assertIn("/api/v1/stats/summary/?as_of=", archive.read("CITATION.cff").decode())
+
+    def test_area_figures_do_not_take_as_of_yet(self):
+        for path in (
+            "/api/v1/areas/",
+            "/api/v1/stats/areas/",
+            "/api/v1/downloads/mine-atlas.csv.zip",
+        ):
+            with self.subTest(path):
+                response = self.get(path, {"as_of": self.cited})
+                self.assertEqual(response.status_code, 400)
+                self.assertIn("as_of", response.json())
