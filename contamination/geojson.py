@@ -16,6 +16,8 @@ from django.db import connection, connections
 from django.db.models import F, FloatField, Func, TextField, Value
 from django.db.models.functions import Cast, Round
 
+from contamination import as_of
+
 
 class SimplifyPreserveTopology(Func):
     function = "ST_SimplifyPreserveTopology"
@@ -190,6 +192,9 @@ def copy_csv(sql, params):
     with connection.cursor() as cursor:
         raw = cursor.cursor  # psycopg2's own cursor: COPY is not part of the DB-API
         query = raw.mogrify(sql, params).decode()
+        # psycopg's own cursor passes Django's wrappers by: read the past here, if asked.
+        if as_of.active_moment():
+            query = as_of.rewrite(query, as_of.active_moment())
         raw.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT csv, HEADER)", buffer)
     return buffer.getvalue()
 

@@ -10,6 +10,7 @@ shown at its public location (generalised to its stated precision), as in the AP
 
 import csv
 import datetime
+import functools
 import json
 
 from django.conf import settings
@@ -22,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_exempt
 
-from contamination import charts, data_version, history, maps, stats
+from contamination import as_of, charts, data_version, history, maps, stats
 from contamination.context_processors import public_origin
 from contamination.models import (
     AdminArea,
@@ -47,6 +48,42 @@ class BadFilter(ValueError):
 def cached(version, key, compute):
     """compute() for a page, cached for this data version (a new version is a fresh key)."""
     return data_version.cached(version, f"site:{key}", compute)
+
+
+def answers_as_of(view):
+    """Let a page take `?as_of=`: the whole page from the records as they were public then.
+
+    The view runs, and its template renders, inside `as_of.state_at` (contamination/as_of.py);
+    a malformed or future value is a 400 page naming the parameter.
+    """
+
+    @functools.wraps(view)
+    def page(request, *args, **kwargs):
+        try:
+            moment = as_of.parse(request.GET.get("as_of"))
+        except as_of.BadMoment as error:
+            return bad_request(request, f"as_of: {error}")
+        if moment is None:
+            return view(request, *args, **kwargs)
+        with as_of.state_at(moment):
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()  # a TemplateResponse would render after the block
+        return response
+
+    return page
+
+
+def page_citation(request, version):
+    """How to cite this page: the data version it shows and the address that shows the same
+    figures again (`?as_of=` the version), whatever is corrected later."""
+    address = public_origin(request) + request.get_full_path()
+    return {
+        "version": data_version.as_text(version) if version else None,
+        "url": data_version.reproducing_url(address, version),
+        "as_of": as_of.active_moment() is not None,
+        "current_url": data_version.reproducing_url(address, None),
+    }
 
 
 def published_records(area=None):
@@ -213,6 +250,7 @@ def area_table():
     return sorted(figures, key=lambda row: (-row.hazard_km2, row.name))
 
 
+@answers_as_of
 def area_detail(request, code):
     area = get_object_or_404(AdminArea.objects.select_related("parent"), code__iexact=code)
     version = data_version.current()
@@ -263,6 +301,7 @@ def area_detail(request, code):
             "incidents": incidents,
             "sources": sources,
             "map_config": map_config(request, area=area.code, fixed=True),
+            "citation": page_citation(request, version),
         },
     )
 
@@ -327,17 +366,23 @@ def public_record(queryset, pk):
 
 
 def record_page(request, record, template, citations, **context):
+    changes = history.changes_since(record=record)[::-1]  # oldest first
+    moment = as_of.active_moment()
+    if moment is not None:  # the record as it was then: its history up to then
+        changes = [change for change in changes if change.recorded_at <= moment]
     context.update(
         {
             "record": record,
             "citations": citations,
-            "changes": history.changes_since(record=record)[::-1],  # oldest first
+            "changes": changes,
+            "citation": page_citation(request, data_version.current()),
             "map_config": map_config(request, record=json.loads(record.geojson), fixed=True),
         }
     )
     return render(request, template, context)
 
 
+@answers_as_of
 def hazard_area_detail(request, pk):
     record = public_record(HazardArea.objects.select_related("admin_area", "surveyed_by"), pk)
     citations = HazardAreaSource.objects.filter(hazard_area=record).select_related("source")
@@ -357,6 +402,7 @@ def hazard_area_detail(request, pk):
     )
 
 
+@answers_as_of
 def land_release_detail(request, pk):
     record = public_record(
         LandRelease.objects.select_related("admin_area", "organisation", "hazard_area"), pk
@@ -375,6 +421,7 @@ def land_release_detail(request, pk):
     )
 
 
+@answers_as_of
 def incident_detail(request, pk):
     record = public_record(
         Incident.objects.select_related("admin_area").prefetch_related(
@@ -407,6 +454,7 @@ def chart_context(request, version):
     return area, built
 
 
+@answers_as_of
 def statistics(request):
     version = data_version.current()
     try:
@@ -420,6 +468,7 @@ def statistics(request):
             "area": area,
             "charts": built,
             "has_demo": has_demo(version),
+            "citation": page_citation(request, version),
             "areas": cached(
                 version,
                 "unit-choices",
@@ -446,6 +495,7 @@ def chart_for_request(request, name, version):
     return chart, area
 
 
+@answers_as_of
 def chart_csv(request, name):
     version = data_version.current()
     try:
@@ -472,6 +522,8 @@ def chart_csv_preamble(request, chart, version):
         f"Counts: {chart.spec.counts}",
         f"Data version: {data_version.as_text(version)}",
         f"Page: {public_origin(request)}{reverse('contamination:statistics')}",
+        "These figures again, whatever is corrected later: "
+        + page_citation(request, version)["url"],
         f"Demo: {chart.demo_records} of {chart.records} records counted are generated demo "
         "records" + (" (not real)" if chart.demo_records else ""),
     ]
@@ -484,6 +536,7 @@ def methodology(request):
     return render(request, "contamination/methodology.html", {"charts": charts.CHARTS.values()})
 
 
+@answers_as_of
 def data_page(request):
     version = data_version.current()
     summary = cached(version, "summary", lambda: summary_for(published_records()))
@@ -493,20 +546,56 @@ def data_page(request):
         {
             "version": data_version.as_text(version),
             "summary": summary,
+            "citation": page_citation(request, version),
             "charts": charts.CHARTS.values(),
             "today": timezone.localdate(),
         },
     )
 
 
+CHANGELOG_LENGTH = 200
+LAST_WEEK_DAYS = 7
+
+
+def changelog_since(request):
+    """The day `?since=YYYY-MM-DD` names (None when absent); raises BadFilter."""
+    since = parse_date(request, "since")
+    if since and since > timezone.localdate():
+        raise BadFilter(f"since is in the future ({since:%Y-%m-%d}); give a past date.")
+    return since
+
+
+def public_changes(since, limit):
+    """Publications, corrections and retractions of records and statements since the start
+    of the day `since` (UTC), newest first (one query per kind of record).
+
+    Not cached under the data version: statements change without moving it.
+    """
+    moment = None
+    if since:
+        moment = datetime.datetime.combine(since, datetime.time.min, datetime.UTC)
+    return history.changes_since(moment, limit=limit)
+
+
 def changelog(request):
-    version = data_version.current()
-    changes = cached(
-        version,
-        "changelog",
-        lambda: history.changes_since(kinds=history.AFTER_PUBLICATION, limit=100),
+    try:
+        since = changelog_since(request)
+    except BadFilter as error:
+        return bad_request(request, str(error))
+    changes = public_changes(since, CHANGELOG_LENGTH)
+    last_week = timezone.localdate() - datetime.timedelta(days=LAST_WEEK_DAYS)
+    return render(
+        request,
+        "contamination/changelog.html",
+        {
+            "changes": changes,
+            "since": since,
+            "last_week": last_week,
+            "is_last_week": since == last_week,
+            "limit": CHANGELOG_LENGTH,
+            "is_truncated": len(changes) >= CHANGELOG_LENGTH,
+        },
     )
-    return render(request, "contamination/changelog.html", {"changes": changes})
 
 
 # --- Embeds: the only pages other sites may frame --------------------------------------------
@@ -528,6 +617,7 @@ def embed_map(request):
 
 
 @xframe_options_exempt
+@answers_as_of
 def embed_chart(request, name):
     version = data_version.current()
     try:
@@ -542,5 +632,6 @@ def embed_chart(request, name):
             "area": area,
             "has_demo": has_demo(version),
             "version": data_version.as_text(version),
+            "citation": page_citation(request, version),
         },
     )
