@@ -184,3 +184,57 @@ class SourceNotesTests(TestCase):
             )
         self.assertFalse(Source.objects.exists())
         self.assertFalse(Incident.objects.exists())
+
+
+class RealAndDemoSideBySideTests(TestCase):
+    """Real incidents beside demo hazard areas and land releases: each surface tells them apart."""
+
+    @classmethod
+    def setUpTestData(cls):
+        load_real_incidents()
+        call_command(
+            "load_demo_data", "--if-empty", "--scale", "0.02",
+            stdout=io.StringIO(), stderr=io.StringIO(),
+        )  # fmt: skip
+        cls.demo_releases = LandRelease.objects.published().filter(is_demo=True).count()
+
+    def preamble(self, name):
+        response = self.client.get(f"/statistics/{name}.csv")
+        self.assertEqual(response.status_code, 200)
+        return [line for line in response.content.decode().splitlines() if line.startswith("#")]
+
+    def test_the_casualty_chart_csv_says_none_of_its_records_is_demo(self):
+        self.assertIn("# Demo: 0 of 122 records counted are generated demo records", self.preamble(
+            "killed-injured"
+        ))  # fmt: skip
+
+    def test_the_land_release_chart_csv_says_all_of_its_records_are_demo(self):
+        n = self.demo_releases
+        self.assertIn(
+            f"# Demo: {n} of {n} records counted are generated demo records (not real)",
+            self.preamble("land-released"),
+        )
+
+    def test_the_home_page_warns_of_demo_data_and_calls_incidents_documented(self):
+        response = self.client.get("/")
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "demo-notice")
+        self.assertContains(response, "Documented incidents")
+        self.assertContains(response, "not a complete register")
+
+    def test_the_api_marks_each_record_demo_or_real(self):
+        for path, expected in (
+            ("/api/v1/incidents/?page_size=500", {False}),
+            ("/api/v1/land-releases/?page_size=500", {True}),
+        ):
+            with self.subTest(path=path):
+                response = self.client.get(path)
+                self.assertEqual(response.status_code, 200)
+                flags = {f["properties"]["is_demo"] for f in response.json()["features"]}
+                self.assertEqual(flags, expected)
+
+    def test_the_methodology_explains_how_incidents_are_found_and_deduplicated(self):
+        response = self.client.get("/methodology/")
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "How incidents are documented")
+        self.assertContains(response, "One event, one record.")
