@@ -238,3 +238,18 @@ class RealAndDemoSideBySideTests(TestCase):
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "How incidents are documented")
         self.assertContains(response, "One event, one record.")
+
+    def test_the_citation_says_which_kinds_of_record_are_demo(self):
+        response = self.client.get("/data/")
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(
+            response, "its hazard areas and land releases include generated demo records"
+        )
+
+
+class CitationWithoutDemoTests(TestCase):
+    def test_the_citation_has_no_demo_line_when_no_record_is_demo(self):
+        load_real_incidents()
+        response = self.client.get("/data/")
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, "citation-demo")
