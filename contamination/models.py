@@ -732,6 +732,8 @@ class Incident(GeoRecord):
     settlement = models.CharField(
         max_length=200,
         blank=True,
+        default="",
+        db_default="",  # bulk writers in SQL (bench/) name no settlement
         help_text="The settlement or place named by the sources, as text (not geocoded).",
     )
     summary = models.TextField(
