@@ -729,6 +729,13 @@ class Incident(GeoRecord):
         editable=False,
         help_text="Whether the location lies in a published hazard area, computed by the database.",
     )
+    settlement = models.CharField(
+        max_length=200,
+        blank=True,
+        default="",
+        db_default="",  # bulk writers in SQL (bench/) name no settlement
+        help_text="The settlement or place named by the sources, as text (not geocoded).",
+    )
     summary = models.TextField(
         blank=True, help_text="What happened, without names or identifying details."
     )

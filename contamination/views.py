@@ -197,6 +197,21 @@ def has_demo(version):
     return cached(version, "has-demo", compute)
 
 
+def demo_kinds(version):
+    """The kinds of published record that include generated demo records, as plural labels."""
+
+    def compute():
+        records = published_records()
+        kinds = (
+            ("hazard areas", records.hazard_areas),
+            ("land releases", records.land_releases),
+            ("incidents", records.incidents),
+        )
+        return [label for label, queryset in kinds if queryset.demo().exists()]
+
+    return cached(version, "demo-kinds", compute)
+
+
 # --- Pages -----------------------------------------------------------------------------------
 
 
@@ -549,6 +564,7 @@ def data_page(request):
             "citation": page_citation(request, version),
             "charts": charts.CHARTS.values(),
             "today": timezone.localdate(),
+            "demo_kinds": demo_kinds(version),
         },
     )
 

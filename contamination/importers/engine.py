@@ -344,6 +344,9 @@ class RecordImporter:
         self.complete_values(values, errors)
         casualties = self.casualties_from(values, errors)
         sources = values.pop("sources", None)
+        # Read for the sources step (importers/sources.py) and for checking, not stored.
+        values.pop("source_notes", None)
+        values.pop("district", None)
 
         geometry = None
         try:
