@@ -100,6 +100,7 @@ class StoredUpload:
         self.path = Path(path)
         self.format = fmt
         self.original_name = original_name
+        self.row_estimate = None  # set by open(): rows counted from the bytes
 
     @classmethod
     def from_chunks(cls, chunks, original_name, size=None, directory=None):
@@ -158,12 +159,30 @@ class StoredUpload:
             "csv": sniff_csv,
         }[self.format.key]
         sniff(head, self.format)
+        # Imported here: sandbox.py raises this module's ImportRejected.
+        from contamination.importers import sandbox
+
+        path = self.path
         if self.format is KML:
             refuse_kml_links(self.path)
-        path = self.path
-        if self.format is SHAPEFILE:
+            sandbox.check_kml(self.path)
+            rows = sandbox.count_kml_features(self.path)
+        elif self.format is GEOJSON:
+            sandbox.check_geojson(self.path)
+            rows = sandbox.count_geojson_features(self.path)
+        elif self.format is GEOPACKAGE:
+            rows = sandbox.check_geopackage(self.path)
+        elif self.format is CSV:
+            rows = sandbox.count_csv_rows(self.path)
+        else:
             path = extract_shapefile(self.path, self.directory / "shapefile")
-        return open_datasource(path, self.format)
+            rows = sandbox.count_shapefile_records(path.with_suffix(".shx"))
+        # Counted from the bytes before GDAL parses anything: a million rows are refused in
+        # milliseconds, not after minutes of checking.
+        sandbox.check_row_count(rows)
+        self.row_estimate = rows
+        with sandbox.gdal_sandbox():
+            return open_datasource(path, self.format)
 
 
 def read_head(path):
@@ -408,9 +427,9 @@ def open_datasource(path, fmt):
             None,
         )
     except GDALException:
-        raise ImportRejected(
-            f"GDAL could not read the file as {fmt.label}; check that it is one."
-        ) from None
+        from contamination.importers.sandbox import explain_gdal_error
+
+        raise explain_gdal_error(fmt.label) from None
     datasource = DataSource(pointer, ds_driver=capi.get_dataset_driver(pointer))
     if datasource.driver.name not in fmt.drivers:
         raise ImportRejected(f"The file was read as {datasource.driver.name}, not {fmt.label}.")
