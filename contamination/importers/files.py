@@ -417,19 +417,20 @@ def _string_list(items):
 
 def open_datasource(path, fmt):
     """Open `path` with only `fmt`'s GDAL drivers and check the one GDAL picked."""
+    from contamination.importers.sandbox import explain_gdal_error, gdal_errors
+
     Driver.ensure_registered()
     try:
-        pointer = capi.open_ds(
-            str(path).encode(),
-            capi.GDAL_OF_READONLY | capi.GDAL_OF_VECTOR,
-            _string_list(list(fmt.drivers)),
-            _string_list(list(fmt.open_options)),
-            None,
-        )
+        with gdal_errors() as errors:
+            pointer = capi.open_ds(
+                str(path).encode(),
+                capi.GDAL_OF_READONLY | capi.GDAL_OF_VECTOR,
+                _string_list(list(fmt.drivers)),
+                _string_list(list(fmt.open_options)),
+                None,
+            )
     except GDALException:
-        from contamination.importers.sandbox import explain_gdal_error
-
-        raise explain_gdal_error(fmt.label) from None
+        raise explain_gdal_error(fmt.label, errors) from None
     datasource = DataSource(pointer, ds_driver=capi.get_dataset_driver(pointer))
     if datasource.driver.name not in fmt.drivers:
         raise ImportRejected(f"The file was read as {datasource.driver.name}, not {fmt.label}.")

@@ -8,10 +8,10 @@ reach the network either (every HTTP request goes to a proxy address where nothi
 """
 
 import json
+import logging
 import re
 import sqlite3
 from contextlib import contextmanager
-from ctypes import c_char_p
 
 from django.conf import settings
 from django.contrib.gis.gdal.libgdal import lgdal
@@ -62,16 +62,31 @@ def gdal_sandbox():
             _set_option(name, None)
 
 
-def last_gdal_error():
-    """GDAL's last error message (Django's GDALException only names the failed call)."""
-    message = lgdal.CPLGetLastErrorMsg
-    message.restype = c_char_p
-    return (message() or b"").decode("utf-8", "replace")
+class GDALErrors(logging.Handler):
+    """Collects the GDAL errors Django logs (its GDALException only names the failed call)."""
+
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.messages = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
 
 
-def explain_gdal_error(fmt_label):
+@contextmanager
+def gdal_errors():
+    logger = logging.getLogger("django.contrib.gis")
+    handler = GDALErrors()
+    logger.addHandler(handler)
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+
+
+def explain_gdal_error(fmt_label, messages):
     """An ImportRejected for a file GDAL refused, saying why when the reason is a limit."""
-    if "too complex/large" in last_gdal_error():
+    if any("too complex/large" in message for message in messages):
         return ImportRejected(
             "A feature in the GeoJSON is too large to read: it would have more than "
             f"{settings.IMPORT_MAX_VERTICES:,} vertices (IMPORT_MAX_VERTICES). Simplify it "
