@@ -61,6 +61,10 @@ def spawn(job):
         # The child uses the database this process uses (a test database in tests).
         "--database-name",
         connection.settings_dict["NAME"],
+        # The limits of the process that starts the job, which its settings decide.
+        f"--cpu-seconds={settings.IMPORT_JOB_CPU_SECONDS}",
+        f"--memory-bytes={settings.IMPORT_JOB_MEMORY_BYTES}",
+        f"--wall-seconds={settings.IMPORT_JOB_WALL_SECONDS}",
     ]
     process = subprocess.Popen(
         command,
@@ -138,14 +142,12 @@ def refresh(job):
 # --- in the child ----------------------------------------------------------------------------
 
 
-def limit_resources():
+def limit_resources(cpu_seconds, memory_bytes, wall_seconds):
     """Limit this process: CPU seconds, address space, and wall-clock time (SIGALRM)."""
-    cpu = settings.IMPORT_JOB_CPU_SECONDS
     # SIGXCPU at the soft limit, SIGKILL five seconds of CPU later.
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
-    memory = settings.IMPORT_JOB_MEMORY_BYTES
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    signal.alarm(settings.IMPORT_JOB_WALL_SECONDS)
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    signal.alarm(wall_seconds)
 
 
 class Progress:

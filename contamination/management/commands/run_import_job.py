@@ -1,5 +1,6 @@
 """Run one import job (spawned by the admin for each check or import; not run by hand)."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
@@ -20,10 +21,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--database-name", help="Database to use (the one of the process that spawned it)."
         )
+        parser.add_argument("--cpu-seconds", type=int, default=settings.IMPORT_JOB_CPU_SECONDS)
+        parser.add_argument("--memory-bytes", type=int, default=settings.IMPORT_JOB_MEMORY_BYTES)
+        parser.add_argument("--wall-seconds", type=int, default=settings.IMPORT_JOB_WALL_SECONDS)
 
-    def handle(self, *args, job, database_name, **options):
+    def handle(self, *args, job, database_name, cpu_seconds, memory_bytes, wall_seconds,
+               **options):  # fmt: skip
         # Limits first, before the file is touched.
-        jobs.limit_resources()
+        jobs.limit_resources(cpu_seconds, memory_bytes, wall_seconds)
         if database_name:
             connections["default"].settings_dict["NAME"] = database_name
         try:
