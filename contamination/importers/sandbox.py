@@ -310,8 +310,23 @@ def count_kml_features(path):
 
 
 def count_csv_rows(path):
-    """Lines after the header (quoted line breaks make it an upper bound)."""
-    lines = _count(path, b"\n")
+    """Lines after the header (quoted line breaks make it an upper bound).
+
+    A line longer than a geometry of IMPORT_MAX_VERTICES vertices can be (a WKT cell) is
+    refused here, before GDAL reads it.
+    """
+    limit = settings.IMPORT_MAX_VERTICES * 64
+    lines = 0
+    since_newline = 0
+    with open(path, "rb") as file:
+        while chunk := file.read(CHUNK):
+            parts = chunk.split(b"\n")
+            # The first part continues the line the previous chunk ended in.
+            lengths = [since_newline + len(parts[0]), *(len(part) for part in parts[1:])]
+            if max(lengths) > limit:
+                raise _too_many_vertices()
+            since_newline = lengths[-1]
+            lines += len(parts) - 1
     with open(path, "rb") as file:
         file.seek(-1, 2)
         unterminated = file.read(1) != b"\n"
