@@ -224,11 +224,21 @@ def run(job):
         status=ImportJob.Status.DONE,
         report=data,
         rows_done=report.rows_read,
-        stage="finished",
+        stage=f"finished; peak memory {peak_memory_mb()} MB",
         finished_at=timezone.now(),
     )
     job.refresh_from_db()
     return report
+
+
+def peak_memory_mb():
+    """This process's peak resident memory since it started its program (VmHWM)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return "?"
+    match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+    return round(int(match.group(1)) / 1024) if match else "?"
 
 
 def report_to_json(report):

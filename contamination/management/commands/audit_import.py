@@ -4,6 +4,7 @@ import gc
 import json
 import math
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -194,5 +195,9 @@ class Command(BaseCommand):
             result, reason = "ACCEPTED", report.summary()
         else:
             result, reason = "refused", report.problems[0].message
+        # The child's own peak (VmHWM, written when it finishes); getrusage's figure also
+        # counts the parent's pages at fork, so it is only the fallback.
+        peak = re.search(r"peak memory (\d+) MB", job.stage)
         job.delete()
-        return label, result, seconds, usage.ru_maxrss / 1024, reason[:110]
+        peak_mb = int(peak.group(1)) if peak else usage.ru_maxrss / 1024
+        return label, result, seconds, peak_mb, reason[:110]
