@@ -21,9 +21,8 @@ from django.contrib.gis.gdal.error import GDALException
 from django.contrib.gis.gdal.prototypes import ds as capi
 from django.template.defaultfilters import filesizeformat
 
-
-class ImportRejected(Exception):
-    """The file as a whole cannot be imported; the message says why, for an editor."""
+import contamination.importers.sandbox as sandbox
+from contamination.importers.errors import ImportRejected
 
 
 @dataclass(frozen=True)
@@ -159,9 +158,6 @@ class StoredUpload:
             "csv": sniff_csv,
         }[self.format.key]
         sniff(head, self.format)
-        # Imported here: sandbox.py raises this module's ImportRejected.
-        from contamination.importers import sandbox
-
         path = self.path
         if self.format is KML:
             refuse_kml_links(self.path)
@@ -417,11 +413,9 @@ def _string_list(items):
 
 def open_datasource(path, fmt):
     """Open `path` with only `fmt`'s GDAL drivers and check the one GDAL picked."""
-    from contamination.importers.sandbox import explain_gdal_error, gdal_errors
-
     Driver.ensure_registered()
     try:
-        with gdal_errors() as errors:
+        with sandbox.gdal_errors() as errors:
             pointer = capi.open_ds(
                 str(path).encode(),
                 capi.GDAL_OF_READONLY | capi.GDAL_OF_VECTOR,
@@ -430,7 +424,7 @@ def open_datasource(path, fmt):
                 None,
             )
     except GDALException:
-        raise explain_gdal_error(fmt.label, errors) from None
+        raise sandbox.explain_gdal_error(fmt.label, errors) from None
     datasource = DataSource(pointer, ds_driver=capi.get_dataset_driver(pointer))
     if datasource.driver.name not in fmt.drivers:
         raise ImportRejected(f"The file was read as {datasource.driver.name}, not {fmt.label}.")

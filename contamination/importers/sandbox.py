@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.contrib.gis.gdal.libgdal import lgdal
 
-from contamination.importers.files import ImportRejected
+from contamination.importers.errors import ImportRejected
 
 # Port 1 (tcpmux) is not served on any host we run on: a request through it fails at once.
 NOWHERE_PROXY = "127.0.0.1:1"
