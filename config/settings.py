@@ -227,7 +227,8 @@ X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS = [
     # GDAL < 3.9 cannot block file and network access from GDAL itself (Debian 12 ships 3.6).
     # The importers open uploaded files from a local path only, through an allow-list of
-    # drivers, and never pass user strings to SpatialReference or GDALRaster.
+    # drivers, refuse content that links elsewhere, and set GDAL's HTTP options to a proxy
+    # where nothing listens while they read (contamination/importers/sandbox.py).
     "gis.W001",
 ]
 
@@ -237,6 +238,17 @@ SILENCED_SYSTEM_CHECKS = [
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 # Largest total the members of an uploaded ZIP may unpack to.
 IMPORT_MAX_UNZIPPED_BYTES = env_int("IMPORT_MAX_UNZIPPED_BYTES", 200 * 1024 * 1024)
+# Rows (CSV lines or features) per file, and vertices per geometry (docs/editing.md).
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 100_000)
+IMPORT_MAX_VERTICES = env_int("IMPORT_MAX_VERTICES", 100_000)
+# Imports run as jobs in a child process with these limits (docs/security.md): CPU seconds,
+# address space in bytes, and wall-clock seconds before the child is stopped.
+IMPORT_JOB_CPU_SECONDS = env_int("IMPORT_JOB_CPU_SECONDS", 600)
+IMPORT_JOB_MEMORY_BYTES = env_int("IMPORT_JOB_MEMORY_BYTES", 2 * 1024 * 1024 * 1024)
+IMPORT_JOB_WALL_SECONDS = env_int("IMPORT_JOB_WALL_SECONDS", 1800)
+# "subprocess": one child process per import (no daemon to run); "in-process": run the job
+# in the web worker itself, for tests and debugging only.
+IMPORT_JOB_RUNNER = os.environ.get("IMPORT_JOB_RUNNER", "subprocess")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
