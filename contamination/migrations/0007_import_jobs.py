@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contamination', '0005_indexes_in_model_state'),
+        ('contamination', '0006_real_incident_sources'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
