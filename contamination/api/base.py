@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 
 from contamination.api.schema import PublicSchema
+from contamination.spreadsheets import escape_dict
 
 # --- Negotiation and renderers -----------------------------------------------------------
 
@@ -42,7 +43,8 @@ class GeoJSONRenderer(BaseRenderer):
 
 class CSVRenderer(BaseRenderer):
     """CSV: bytes as PostgreSQL wrote them (COPY), or serialized rows, one per object, with
-    nested fields flat (`speaker.name`)."""
+    nested fields flat (`speaker.name`). Text that would start a spreadsheet formula is
+    escaped (contamination/spreadsheets.py)."""
 
     media_type = "text/csv"
     format = "csv"
@@ -63,7 +65,7 @@ class CSVRenderer(BaseRenderer):
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(escape_dict(row) for row in rows)
         return buffer.getvalue().encode(self.charset)
 
 
