@@ -22,8 +22,10 @@ from contamination.querysets import (
     HazardAreaQuerySet,
     IncidentQuerySet,
     LandReleaseQuerySet,
+    OrganisationQuerySet,
     PublicationStatus,
     RecordQuerySet,
+    SourceQuerySet,
 )
 
 
@@ -219,6 +221,8 @@ class Organisation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = OrganisationQuerySet.as_manager()
+
     class Meta:
         ordering = ["name", "id"]
 
@@ -243,6 +247,8 @@ class Source(models.Model):
     note = models.TextField(blank=True, help_text="How the source was reached, caveats.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_on", "publisher", "id"]

@@ -160,3 +160,50 @@ class IncidentQuerySet(RecordQuerySet):
         if end:
             self = self.filter(occurred_on__lte=end)
         return self
+
+
+# --- Linked objects: public only through a published record --------------------------------
+# An organisation or a source entered for drafts only must not appear publicly. The
+# statements app cites them too; it is reached by name, since contamination never imports it.
+
+
+def _published(app_label, model_name):
+    from django.apps import apps
+
+    return apps.get_model(app_label, model_name).objects.filter(
+        publication_status=PublicationStatus.PUBLISHED
+    )
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def cited_publicly(self):
+        """Organisations that a published record or statement names."""
+        from django.db.models import Exists, OuterRef
+
+        pk = OuterRef("pk")
+        return self.filter(
+            Exists(_published("contamination", "HazardArea").filter(surveyed_by=pk))
+            | Exists(_published("contamination", "LandRelease").filter(organisation=pk))
+            | Exists(_published("statements", "Statement").filter(speaker_organisation=pk))
+        )
+
+
+class SourceQuerySet(models.QuerySet):
+    def cited_publicly(self):
+        """Sources that a published record or statement cites."""
+        from django.apps import apps
+        from django.db.models import Exists, OuterRef
+
+        condition = Q()
+        for app_label, citation, record in (
+            ("contamination", "HazardAreaSource", "hazard_area"),
+            ("contamination", "LandReleaseSource", "land_release"),
+            ("contamination", "IncidentSource", "incident"),
+            ("statements", "StatementSource", "statement"),
+        ):
+            citations = apps.get_model(app_label, citation).objects.filter(
+                source=OuterRef("pk"),
+                **{f"{record}__publication_status": PublicationStatus.PUBLISHED},
+            )
+            condition |= Exists(citations)
+        return self.filter(condition)

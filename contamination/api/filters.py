@@ -246,7 +246,7 @@ def bbox_filter(field_name):
 def organisation_filter(field_name, what):
     return filters.ModelChoiceFilter(
         field_name=field_name,
-        queryset=Organisation.objects.all(),
+        queryset=Organisation.objects.cited_publicly(),
         help_text=f"Id of the organisation that {what} (see /api/v1/organisations/).",
     )
 
@@ -414,7 +414,7 @@ class AreaFigureFilter(PublicFilterSet):
     )
     organisation = extend_schema_field(OpenApiTypes.INT)(
         filters.ModelChoiceFilter(
-            queryset=Organisation.objects.all(),
+            queryset=Organisation.objects.cited_publicly(),
             method="keep",
             help_text="Hazard areas surveyed and land released by this organisation only.",
         )
