@@ -72,7 +72,7 @@ export DEBUG
 BACKUP_DIR ?= backups
 AUDIT_URL ?=
 
-.PHONY: backup restore backup-prune audit-ratelimit
+.PHONY: backup restore backup-prune audit audit-ratelimit
 
 # pg_dump (custom format) and a manifest of row counts and hashes, into $(BACKUP_DIR)/.
 backup: setup

@@ -276,7 +276,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    # Counted in PostgreSQL (ratelimit/), exact under concurrency; the cache's count is not.
+    "DEFAULT_THROTTLE_CLASSES": ["ratelimit.throttling.AnonymousDatabaseThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_RATE_LIMIT", "300/minute")},
     "UNAUTHENTICATED_USER": None,
     # Malformed-parameter errors name the parameter: {"bbox": ["..."]}.

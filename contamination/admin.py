@@ -52,6 +52,7 @@ from contamination.models import (
     Source,
 )
 from contamination.publishing import PublishingAdminMixin
+from contamination.spreadsheets import EscapingWriter
 
 UPLOAD_SESSION_KEY = "contamination_import_uploads"
 UPLOAD_DIRECTORY = Path(tempfile.gettempdir()) / "mineatlas-uploads"
@@ -243,7 +244,7 @@ class RecordAdmin(PublishingAdminMixin, BoundariesMapMixin, LeafletGeoAdmin):
         row += example_geometry["Point" if point else "Polygon"]
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{kind.key}-template.csv"'
-        writer = csv.writer(response)
+        writer = EscapingWriter(csv.writer(response))
         writer.writerow(header)
         writer.writerow(row)
         return response

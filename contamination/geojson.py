@@ -17,6 +17,7 @@ from django.db.models import F, FloatField, Func, TextField, Value
 from django.db.models.functions import Cast, Round
 
 from contamination import as_of
+from contamination.spreadsheets import ESCAPE_SQL
 
 
 class SimplifyPreserveTopology(Func):
@@ -179,7 +180,16 @@ def csv_copy(queryset, columns, geometry, precision, *, points=False):
         inner, params = rows.query.sql_with_params()
     except EmptyResultSet:
         return (",".join(names) + "\r\n").encode()
-    selected = [f't.c{index} AS "{name}"' for index, name in enumerate(columns)]
+    # Text columns are escaped as every CSV of the site is (contamination/spreadsheets.py).
+    texts = {
+        alias
+        for alias, annotation in rows.query.annotations.items()
+        if annotation.output_field.get_internal_type() in ("CharField", "TextField")
+    }
+    selected = [
+        f'{ESCAPE_SQL.format(f"t.c{index}") if f"c{index}" in texts else f"t.c{index}"} AS "{name}"'
+        for index, name in enumerate(columns)
+    ]
     selected.append('t.c_wkt AS "wkt"')
     if points:
         selected += ['t.c_lon AS "lon"', 't.c_lat AS "lat"']

@@ -25,8 +25,10 @@ from contamination.querysets import (
     HazardAreaQuerySet,
     IncidentQuerySet,
     LandReleaseQuerySet,
+    OrganisationQuerySet,
     PublicationStatus,
     RecordQuerySet,
+    SourceQuerySet,
 )
 
 
@@ -222,6 +224,8 @@ class Organisation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = OrganisationQuerySet.as_manager()
+
     class Meta:
         ordering = ["name", "id"]
 
@@ -246,6 +250,8 @@ class Source(models.Model):
     note = models.TextField(blank=True, help_text="How the source was reached, caveats.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_on", "publisher", "id"]

@@ -37,6 +37,7 @@ from contamination.models import (
     Source,
 )
 from contamination.querysets import PublicationStatus
+from contamination.spreadsheets import EscapingWriter
 
 # --- Shared helpers --------------------------------------------------------------------------
 
@@ -523,7 +524,7 @@ def chart_csv(request, name):
     # What the figures are and how much of them is demo go first, as `#` lines that
     # spreadsheet users read and `pandas.read_csv(comment="#")` skips; a footer would break
     # parsers that expect every line after the header to be a row.
-    writer = csv.writer(response)
+    writer = EscapingWriter(csv.writer(response))
     for line in chart_csv_preamble(request, chart, version):
         response.write(f"# {line}\r\n")
     for row in chart.csv_rows():

@@ -42,6 +42,7 @@ from contamination.api.schema import (
     timestamp,
 )
 from contamination.models import AdminArea, HazardArea
+from contamination.spreadsheets import EscapingWriter
 
 EXTENSIONS = {
     "geojson.zip": ("application/zip", "GeoJSON FeatureCollections, one file per layer"),
@@ -253,7 +254,7 @@ def build_geopackage(request, version, layers, target):
             )
         about = folder / "about.csv"
         with about.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
+            writer = EscapingWriter(csv.writer(handle))
             writer.writerow(["section", "text"])
             writer.writerow(["readme", readme(request, version, counts, "gpkg", has_demo(layers))])
             writer.writerow(["licence", licence_text()])

@@ -413,7 +413,7 @@ class OrganisationList(PlainListView):
     pagination_class = None
 
     def get_queryset(self):
-        return Organisation.objects.all()
+        return Organisation.objects.cited_publicly()
 
 
 @plain_list_schema(
@@ -426,7 +426,7 @@ class SourceList(PlainListView):
     filterset_class = filters.SourceFilter
 
     def get_queryset(self):
-        return Source.objects.all()
+        return Source.objects.cited_publicly()
 
 
 # --- Changes feed -----------------------------------------------------------------------
