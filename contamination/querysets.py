@@ -1,5 +1,6 @@
 """Which rows: the filters every public surface starts from."""
 
+from django.apps import apps
 from django.contrib.gis.db.models.functions import SnapToGrid
 from django.contrib.gis.geos import Polygon
 from django.db import models
@@ -34,6 +35,17 @@ class AdminAreaQuerySet(models.QuerySet):
     def with_code(self, code):
         """The area with this code (ISO 3166 where it has one), case-insensitive."""
         return self.filter(code__iexact=code)
+
+    def formerly_coded(self, code):
+        """The area that had this code before it changed, from its history, or None.
+
+        One query on the history events (every version of an area keeps its code then).
+        """
+        events = apps.get_model("contamination", "AdminAreaEvent").objects
+        event = events.filter(code__iexact=code).order_by("-pgh_id").first()
+        if event is None:
+            return None
+        return self.exclude(code__iexact=code).filter(pk=event.pgh_obj_id).first()
 
 
 class RecordQuerySet(models.QuerySet):

@@ -18,7 +18,7 @@ from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.db import connection
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -268,7 +268,13 @@ def area_table():
 
 @answers_as_of
 def area_detail(request, code):
-    area = get_object_or_404(AdminArea.objects.select_related("parent"), code__iexact=code)
+    area = AdminArea.objects.select_related("parent").filter(code__iexact=code).first()
+    if area is None:
+        # An address cited before the area's code changed (Shusha city was AZE-5565).
+        renamed = AdminArea.objects.formerly_coded(code)
+        if renamed is None:
+            raise Http404("No area with this code.")
+        return redirect(renamed, permanent=True)
     version = data_version.current()
     records = published_records(area)
     summary = cached(version, f"summary:{area.code}", lambda: summary_for(records))
@@ -318,6 +324,7 @@ def area_detail(request, code):
             "sources": sources,
             "map_config": map_config(request, area=area.code, fixed=True),
             "citation": page_citation(request, version),
+            "version": data_version.as_text(version),
         },
     )
 
@@ -485,6 +492,7 @@ def statistics(request):
             "charts": built,
             "has_demo": has_demo(version),
             "citation": page_citation(request, version),
+            "version": data_version.as_text(version),
             "areas": cached(
                 version,
                 "unit-choices",
@@ -530,6 +538,53 @@ def chart_csv(request, name):
     for row in chart.csv_rows():
         writer.writerow(row)
     return response
+
+
+def chart_credit_lines(request, chart, version, area):
+    """What a downloaded chart picture says under it: source, page, data version, date, demo."""
+    page = reverse("contamination:statistics") + (f"?area={area.code}" if area else "")
+    lines = [
+        f"Source: Mine Atlas, published records. {public_origin(request)}{page}",
+        f"Data version {data_version.as_text(version)} · drawn {timezone.localdate():%Y-%m-%d}",
+    ]
+    if chart.demo_note:
+        lines.append(chart.demo_note)
+    return lines
+
+
+def chart_picture(request, name, picture_format):
+    """The chart as a standalone SVG or PNG file, with its title, source and data version.
+
+    The PNG is drawn on the server from the same SVG (CairoSVG) and cached per data
+    version, page address and area, like the chart itself.
+    """
+    version = data_version.current()
+    try:
+        chart, area = chart_for_request(request, name, version)
+    except BadFilter as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+    if chart.spec.kind == "table":
+        raise Http404("This figure is a table: download its CSV.")
+    document = charts.standalone_svg(chart, chart_credit_lines(request, chart, version, area))
+    suffix = f"-{area.code}" if area else ""
+    if picture_format == "png":
+        key = f"chart-png:{name}:{area.code if area else '*'}:{public_origin(request)}"
+        body = cached(version, key, lambda: charts.svg_to_png(document))
+        response = HttpResponse(body, content_type="image/png")
+    else:
+        response = HttpResponse(document, content_type="image/svg+xml; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="mine-atlas-{name}{suffix}.{picture_format}"'
+    )
+    return response
+
+
+def chart_svg(request, name):
+    return chart_picture(request, name, "svg")
+
+
+def chart_png(request, name):
+    return chart_picture(request, name, "png")
 
 
 def chart_csv_preamble(request, chart, version):
