@@ -130,12 +130,12 @@ class CitedVersionTests(TransactionTestCase):
     def test_a_past_list_costs_the_queries_of_a_present_one(self):
         for params in ({}, {"as_of": self.cited}):
             cache.clear()
-            with self.subTest(**params), self.assertNumQueries(2):  # version, the page
+            with self.subTest(**params), self.assertNumQueries(3):  # version, the page, rate limit
                 response = self.get("/api/v1/hazard-areas/", params)
             self.assertEqual(response.status_code, 200)
         for params in ({}, {"as_of": self.cited}):
             cache.clear()
-            with self.subTest(**params), self.assertNumQueries(9):  # version, 8 for the summary
+            with self.subTest(**params), self.assertNumQueries(10):  # version, summary, limit
                 self.get("/api/v1/stats/summary/", params)
 
     def test_a_download_names_the_version_and_the_address_that_reproduces_its_figures(self):
