@@ -386,6 +386,10 @@ class Claim(models.Model):
         max_length=300, blank=True, help_text="How the scope was stated (e.g. 'liberated areas')."
     )
     note = models.TextField(blank=True, help_text="Caveats shown with the claim.")
+    editors_note = models.TextField(
+        blank=True,
+        help_text="Compilers' working notes for editors; shown only in the admin, never in public.",
+    )
     figures_row = models.PositiveIntegerField(
         null=True, blank=True, help_text="Line of the row in figures.csv this claim comes from."
     )
