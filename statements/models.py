@@ -338,6 +338,10 @@ class Claim(models.Model):
         AT_LEAST = "at_least", "at least"
         UP_TO = "up_to", "up to"
         LESS_THAN = "less_than", "less than"
+        # Distinct from "about" and "more than": the speaker's own word is kept.
+        ALMOST = "almost", "almost"
+        NEARLY = "nearly", "nearly"
+        OVER = "over", "over"
 
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="claims")
     position = models.PositiveSmallIntegerField(default=0, help_text="Order within the statement.")

@@ -58,12 +58,28 @@ class LoadFiguresTests(TestCase):
         self.assertEqual(str(claim.since), "2023-10-01")
         self.assertIn("in October 2023", claim.statement.text)
 
-    def test_approximate_and_lower_bound_figures_keep_their_qualifier(self):
+    def test_qualifiers_are_kept_in_the_speakers_words(self):
         qualifiers = set(figure_claims().values_list("qualifier", flat=True))
-        self.assertLessEqual({"exactly", "about", "at_least"}, qualifiers)
-        claim = figure_claims().get(value=196000)
-        self.assertEqual(claim.qualifier, "at_least")
-        self.assertIn("at least 196,000", claim.statement.text)
+        self.assertLessEqual({"exactly", "about", "more_than", "almost", "nearly"}, qualifiers)
+        for value, qualifier, words in [
+            (196000, "more_than", "more than 196,000"),  # '196 mindən çox'
+            (380, "almost", "almost 380 people"),
+            (80, "nearly", "nearly 80%"),
+            (250, "about", "about 250 people"),
+        ]:
+            with self.subTest(words):
+                claim = figure_claims().get(value=value, qualifier=qualifier)
+                self.assertIn(words, claim.statement.text)
+                response = self.client.get(claim.statement.get_absolute_url())
+                self.assertContains(response, words)
+
+    def test_page_addresses_name_no_indicator_code(self):
+        for reference in Statement.objects.filter(claims__in=figure_claims()).values_list(
+            "reference", flat=True
+        ):
+            with self.subTest(reference):
+                self.assertNotIn("_", reference)
+                self.assertNotIn("since-2020", reference)
 
     def test_compilers_notes_stay_in_the_admin(self):
         claim = figure_claims().get(metric__code="ap_mines_found_in_period", value=767)

@@ -4,6 +4,7 @@ import calendar
 import csv
 import datetime
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -422,7 +423,37 @@ FIGURE_SPEAKERS = [
     ),
     ("Azerbaijan Campaign", "Azerbaijan Campaign to Ban Landmines", "ngo"),
     ("Azerbaijani official data", "Government of the Republic of Azerbaijan", "government"),
+    ("Official data", "Government of the Republic of Azerbaijan", "government"),
+    ("Azerbaijani briefing", "Government of the Republic of Azerbaijan", "government"),
+    ("News.Az", "News.az", "media"),
 ]
+
+# The speaker's own word, from the quotation that opens a compilers' note ("'almost 380 ...'").
+# Order matters: "more than" before "over", and a word is matched whole.
+QUOTED_QUALIFIERS = [
+    ("almost", Claim.Qualifier.ALMOST),
+    ("nearly", Claim.Qualifier.NEARLY),
+    ("more than", Claim.Qualifier.MORE_THAN),
+    ("artıq", Claim.Qualifier.MORE_THAN),  # Azerbaijani: "more than"
+    ("çox", Claim.Qualifier.MORE_THAN),  # Azerbaijani: "more than"
+    ("at least", Claim.Qualifier.AT_LEAST),
+    ("over", Claim.Qualifier.OVER),
+    ("up to", Claim.Qualifier.UP_TO),
+    ("about", Claim.Qualifier.ABOUT),
+]
+
+
+def speakers_qualifier(note):
+    """The qualifier the quoted words of a note use, or None when it quotes none."""
+    match = re.match(r"\s*'([^']+)'", note or "")
+    if match is None:
+        return None
+    words = match.group(1).lower()
+    for word, qualifier in QUOTED_QUALIFIERS:
+        if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", words):
+            return qualifier
+    return None
+
 
 FIGURE_COLUMNS = ["indicator", "value", "unit", "as_of", "source_name", "source_url", "note"]
 
@@ -516,6 +547,8 @@ class FiguresLoader:
             raise CommandError(f"Line {line}: unknown unit {unit_text!r}.")
         unit = FIGURE_UNITS[base_unit]
         qualifier = FIGURE_QUALIFIERS.get(qualifier_text, Claim.Qualifier.EXACTLY)
+        if qualifier != Claim.Qualifier.EXACTLY:
+            qualifier = speakers_qualifier(row["note"]) or qualifier
         try:
             value = Decimal(row["value"].strip())
         except ArithmeticError:
@@ -549,14 +582,16 @@ class FiguresLoader:
             "week": f"in the week to {long_date(as_of, precision)}",
             "year": f"in {as_of.year}",
             "year_to_date": f"from 1 January to {long_date(as_of, precision)}",
-            "open": f"(figure given in {long_date(as_of, precision)})",
+            "open": f"(figure given {'on' if precision == DatePrecision.DAY else 'in'} "
+            f"{long_date(as_of, precision)})",
         }[period]
         text = " ".join(
             part for part in [f"{speaker.name} reported", excerpt, sentence_counted, when] if part
         )
         text += "."
 
-        base = slugify(f"{speaker.acronym or speaker.name}-{indicator}-{as_of_text}")[:90]
+        # Built from the public words, never the file's indicator code: it is the page address.
+        base = slugify(f"{speaker.acronym or speaker.name} {as_of_text} {counted}")[:90]
         reference, suffix = base, 2
         while reference in references:
             reference, suffix = f"{base}-{suffix}", suffix + 1
