@@ -47,11 +47,16 @@ db-down:
 migrate:
 	@$(BIN)/python manage.py migrate --no-input -v 0
 
-# Reference data and statements every time (idempotent), demo data only into an empty database.
+# Reference data, statements and the real incidents every time (idempotent); demo hazard areas
+# and land releases only into an empty database, and none at all with DEMO=0.
+DEMO ?= 1
+INCIDENTS_ACCESSED_ON := 2026-12-03
 data:
 	@$(BIN)/python manage.py load_boundaries
 	@$(BIN)/python manage.py load_statements
-	@$(BIN)/python manage.py load_demo_data --if-empty
+	@$(BIN)/python manage.py import_records incidents data/incidents/incidents.csv --publish \
+		--accessed-on $(INCIDENTS_ACCESSED_ON)
+	@$(BIN)/python manage.py load_demo_data $(if $(filter 0,$(DEMO)),--remove,--if-empty)
 
 lint:
 	$(BIN)/ruff check .
@@ -67,7 +72,7 @@ export DEBUG
 BACKUP_DIR ?= backups
 AUDIT_URL ?=
 
-.PHONY: backup restore backup-prune audit-ratelimit
+.PHONY: backup restore backup-prune audit audit-ratelimit
 
 # pg_dump (custom format) and a manifest of row counts and hashes, into $(BACKUP_DIR)/.
 backup: setup

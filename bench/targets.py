@@ -96,6 +96,15 @@ TARGETS = [
         peer=True,
     ),
     Target(
+        "OGC items: 1,000 hazard areas",
+        f"/ogc/collections/hazard_areas/items?bbox={ITEMS_BBOX}&limit={ITEMS_LIMIT}",
+        "geojson",
+        "OGC API – Features",
+        floor="items",
+        peer=True,
+        notes="the same features as the API list; pygeoapi answers the same query",
+    ),
+    Target(
         "API 1,000 hazard areas CSV",
         f"/api/v1/hazard-areas/?bbox={ITEMS_BBOX}&page_size={ITEMS_LIMIT}&format=csv",
         "csv",

@@ -132,6 +132,8 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Inside CommonMiddleware, so that a missing slash still redirects.
+    "config.not_found.SiteNotFoundMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Accounts and browser security (issue 13): the second factor, then what depends on it.
@@ -227,7 +229,8 @@ X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS = [
     # GDAL < 3.9 cannot block file and network access from GDAL itself (Debian 12 ships 3.6).
     # The importers open uploaded files from a local path only, through an allow-list of
-    # drivers, and never pass user strings to SpatialReference or GDALRaster.
+    # drivers, refuse content that links elsewhere, and set GDAL's HTTP options to a proxy
+    # where nothing listens while they read (contamination/importers/sandbox.py).
     "gis.W001",
 ]
 
@@ -237,6 +240,17 @@ SILENCED_SYSTEM_CHECKS = [
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 # Largest total the members of an uploaded ZIP may unpack to.
 IMPORT_MAX_UNZIPPED_BYTES = env_int("IMPORT_MAX_UNZIPPED_BYTES", 200 * 1024 * 1024)
+# Rows (CSV lines or features) per file, and vertices per geometry (docs/editing.md).
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 100_000)
+IMPORT_MAX_VERTICES = env_int("IMPORT_MAX_VERTICES", 100_000)
+# Imports run as jobs in a child process with these limits (docs/security.md): CPU seconds,
+# address space in bytes, and wall-clock seconds before the child is stopped.
+IMPORT_JOB_CPU_SECONDS = env_int("IMPORT_JOB_CPU_SECONDS", 600)
+IMPORT_JOB_MEMORY_BYTES = env_int("IMPORT_JOB_MEMORY_BYTES", 2 * 1024 * 1024 * 1024)
+IMPORT_JOB_WALL_SECONDS = env_int("IMPORT_JOB_WALL_SECONDS", 1800)
+# "subprocess": one child process per import (no daemon to run); "in-process": run the job
+# in the web worker itself, for tests and debugging only.
+IMPORT_JOB_RUNNER = os.environ.get("IMPORT_JOB_RUNNER", "subprocess")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -264,7 +278,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    # Counted in PostgreSQL (ratelimit/), exact under concurrency; the cache's count is not.
+    "DEFAULT_THROTTLE_CLASSES": ["ratelimit.throttling.AnonymousDatabaseThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_RATE_LIMIT", "300/minute")},
     "UNAUTHENTICATED_USER": None,
     # Malformed-parameter errors name the parameter: {"bbox": ["..."]}.

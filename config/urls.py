@@ -20,6 +20,7 @@ urlpatterns = [
     # For load balancers and monitors: public, never cached, not rate limited.
     path("health/", LoadBalancerHealthView.as_view(), name="health"),
     path("api/", include("config.api_urls")),
+    path("ogc/", include("ogc.urls")),
     path("changelog/feed/", ChangesFeed(), name="changes-feed"),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
     path(

@@ -9,7 +9,13 @@ from contamination.views import cached, map_config, published_records, summary_f
 def home(request):
     version = data_version.current()
     summary = cached(version, "summary", lambda: summary_for(published_records()))
-    changes = cached(version, "latest-changes", lambda: history.changes_since(limit=6))
+    # The records' changes only: they are cached under the records' data version, which a
+    # statement's publication does not move (the changelog has both).
+    changes = cached(
+        version,
+        "latest-changes",
+        lambda: history.changes_since(limit=6, models=history.RECORD_MODELS),
+    )
     return render(
         request,
         "home.html",

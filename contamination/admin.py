@@ -22,7 +22,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.db.models import Count, Max, URLField, Value
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
@@ -35,13 +35,15 @@ from leaflet.admin import LeafletGeoAdmin
 from contamination.forms import ImportUploadForm
 from contamination.geojson import SimplifyPreserveTopology, feature_collection
 from contamination.history import changes_since
-from contamination.importers import KINDS, ImportRejected, StoredUpload, import_file
+from contamination.importers import KINDS, ImportRejected, StoredUpload
+from contamination.importers import jobs as import_jobs
 from contamination.models import (
     AdminArea,
     Casualty,
     CasualtyEvent,
     HazardArea,
     HazardAreaSource,
+    ImportJob,
     Incident,
     IncidentSource,
     LandRelease,
@@ -50,6 +52,7 @@ from contamination.models import (
     Source,
 )
 from contamination.publishing import PublishingAdminMixin
+from contamination.spreadsheets import EscapingWriter
 
 UPLOAD_SESSION_KEY = "contamination_import_uploads"
 UPLOAD_DIRECTORY = Path(tempfile.gettempdir()) / "mineatlas-uploads"
@@ -204,6 +207,16 @@ class RecordAdmin(PublishingAdminMixin, BoundariesMapMixin, LeafletGeoAdmin):
                 name=f"{self.model._meta.app_label}_{self.model._meta.model_name}_import",
             ),
             path(
+                "import/jobs/<uuid:job_id>/",
+                self.admin_site.admin_view(self.import_job_view),
+                name=f"{self.model._meta.app_label}_{self.model._meta.model_name}_import_job",
+            ),
+            path(
+                "import/jobs/<uuid:job_id>/status.json",
+                self.admin_site.admin_view(self.import_job_status_view),
+                name=f"{self.model._meta.app_label}_{self.model._meta.model_name}_import_status",
+            ),
+            path(
                 "import/template.csv",
                 self.admin_site.admin_view(self.import_template_view),
                 name=f"{self.model._meta.app_label}_{self.model._meta.model_name}_template",
@@ -231,7 +244,7 @@ class RecordAdmin(PublishingAdminMixin, BoundariesMapMixin, LeafletGeoAdmin):
         row += example_geometry["Point" if point else "Polygon"]
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{kind.key}-template.csv"'
-        writer = csv.writer(response)
+        writer = EscapingWriter(csv.writer(response))
         writer.writerow(header)
         writer.writerow(row)
         return response
@@ -279,15 +292,75 @@ class RecordAdmin(PublishingAdminMixin, BoundariesMapMixin, LeafletGeoAdmin):
                 return self.render_import(request, form, None, None, 413, error=message)
             form = ImportUploadForm(request.POST, request.FILES)
             if form.is_valid():
-                report, token, error = self.import_check(request, form.cleaned_data)
+                job, error = self.import_check(request, form.cleaned_data)
                 if error:
                     form.add_error("file", error)
-            if not form.is_valid() or (report and not report.ok):
-                status = 400
+                else:
+                    return redirect(self.import_job_url(job))
+            status = 400
         return self.render_import(request, form, report, token, status)
 
-    def render_import(self, request, form, report, token, status, error=None):
+    def import_job_url(self, job):
+        opts = self.model._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_import_job", args=[job.pk])
+
+    def get_import_job(self, request, job_id):
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        job = ImportJob.objects.filter(pk=job_id).select_related("organisation").first()
+        # Editors see their own jobs; superusers every job.
+        if job is None or (job.created_by_id != request.user.pk and not request.user.is_superuser):
+            raise Http404("No such import job.")
+        return import_jobs.refresh(job)
+
+    def import_job_view(self, request, job_id):
+        """A job's progress while it runs; its report (and the confirm form) when done."""
+        job = self.get_import_job(request, job_id)
+        form = ImportUploadForm(initial={"kind": KIND_BY_MODEL[self.model]})
+        report = import_jobs.report_from(job)
+        if job.status == ImportJob.Status.FAILED:
+            return self.render_import(request, form, None, None, 200, error=job.error, job=job)
+        if not job.is_finished:
+            return self.render_import(request, form, None, None, 200, job=job)
+        if not job.is_dry_run and report.ok:
+            self.message_user(request, report.summary(), messages.SUCCESS)
+            model = KINDS[job.kind].model
+            return redirect(
+                reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+            )
+        token = None
+        if job.is_dry_run and report.ok:
+            for key, stored in request.session.get(UPLOAD_SESSION_KEY, {}).items():
+                if stored.get("job") == str(job.pk):
+                    token = key
+        return self.render_import(request, form, report, token, 200, job=job)
+
+    def import_job_status_view(self, request, job_id):
+        """The job's state as JSON, polled by admin-extra/import-job.js."""
+        job = self.get_import_job(request, job_id)
+        return JsonResponse(
+            {
+                "status": job.status,
+                "stage": job.stage,
+                "rows_done": job.rows_done,
+                "rows_total": job.rows_total,
+                "percent": job.percent,
+                "finished": job.is_finished,
+            }
+        )
+
+    def render_import(self, request, form, report, token, status, error=None, job=None):
         context = {
+            "job": job,
+            "job_status_url": (
+                reverse(
+                    f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}"
+                    "_import_status",
+                    args=[job.pk],
+                )
+                if job
+                else None
+            ),
             **self.admin_site.each_context(request),
             "title": "Import records from a file",
             "opts": self.model._meta,
@@ -308,7 +381,7 @@ class RecordAdmin(PublishingAdminMixin, BoundariesMapMixin, LeafletGeoAdmin):
         return TemplateResponse(request, "admin/contamination/import.html", context, status=status)
 
     def import_check(self, request, data):
-        """Store the upload, run the dry run; return (report, token or None, file error)."""
+        """Store the upload and start its dry run as a job; return (job, file error)."""
         sweep_old_uploads()
         token = secrets.token_urlsafe(24)
         directory = UPLOAD_DIRECTORY / token
@@ -320,36 +393,37 @@ class RecordAdmin(PublishingAdminMixin, BoundariesMapMixin, LeafletGeoAdmin):
             )
         except ImportRejected as error:
             shutil.rmtree(directory, ignore_errors=True)
-            return None, None, str(error)
+            return None, str(error)
         organisation = data["organisation"]
-        report = import_file(
-            data["kind"],
-            upload,
-            dry_run=True,
+        job = ImportJob.objects.create(
+            kind=data["kind"],
+            file_name=upload.original_name,
+            upload_directory=str(directory),
+            is_dry_run=True,
             repair=data["repair"],
             publish=data["publish"],
             organisation=organisation,
+            created_by=request.user,
         )
-        if not report.ok:
-            upload.cleanup()
-            return report, None, None
         uploads = request.session.get(UPLOAD_SESSION_KEY, {})
-        uploads[token] = {
-            "name": upload.original_name,
-            "kind": data["kind"],
-            "repair": data["repair"],
-            "publish": data["publish"],
-            "organisation": organisation.pk if organisation else None,
-            "digest": report.plan_digest(),
-        }
+        uploads[token] = {"name": upload.original_name, "job": str(job.pk)}
         request.session[UPLOAD_SESSION_KEY] = uploads
-        return report, token, None
+        request.session.save()  # before the job starts: an in-process job may take a while
+        import_jobs.start(job)
+        return job, None
 
     def import_confirm(self, request):
+        """Start the import a successful dry run described, as a job of its own."""
         token = request.POST.get("token", "")
         stored = request.session.get(UPLOAD_SESSION_KEY, {}).get(token)
         form = ImportUploadForm(initial={"kind": KIND_BY_MODEL[self.model]})
-        if stored is None:
+        check = None
+        if stored is not None:
+            check = ImportJob.objects.filter(
+                pk=stored["job"], created_by=request.user, status=ImportJob.Status.DONE
+            ).first()
+        report = import_jobs.report_from(check) if check else None
+        if report is None or not report.ok:
             return self.render_import(
                 request,
                 form,
@@ -359,34 +433,26 @@ class RecordAdmin(PublishingAdminMixin, BoundariesMapMixin, LeafletGeoAdmin):
                 error="This upload is no longer available (already imported, cancelled or "
                 "expired). Upload the file again.",
             )
-        if stored["publish"] and not self.has_publish_permission(request):
+        if check.publish and not self.has_publish_permission(request):
             raise PermissionDenied
-        organisation = (
-            Organisation.objects.filter(pk=stored["organisation"]).first()
-            if stored["organisation"]
-            else None
+        # The token is spent now: the folder goes with the import job, which removes it.
+        uploads = request.session[UPLOAD_SESSION_KEY]
+        del uploads[token]
+        request.session[UPLOAD_SESSION_KEY] = uploads
+        request.session.save()
+        job = ImportJob.objects.create(
+            kind=check.kind,
+            file_name=check.file_name,
+            upload_directory=check.upload_directory,
+            is_dry_run=False,
+            repair=check.repair,
+            publish=check.publish,
+            organisation=check.organisation,
+            expected_digest=check.report["digest"],
+            created_by=request.user,
         )
-        try:
-            upload = StoredUpload.reopen(UPLOAD_DIRECTORY / token, stored["name"])
-        except ImportRejected as error:
-            discard_upload(request, token)
-            return self.render_import(request, form, None, None, 400, error=str(error))
-        report = import_file(
-            stored["kind"],
-            upload,
-            repair=stored["repair"],
-            publish=stored["publish"],
-            organisation=organisation,
-            expected_digest=stored["digest"],
-        )
-        discard_upload(request, token)
-        if not report.ok:
-            return self.render_import(request, form, report, None, 409)
-        self.message_user(request, report.summary(), messages.SUCCESS)
-        model = KINDS[stored["kind"]].model
-        return redirect(
-            reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
-        )
+        import_jobs.start(job)
+        return redirect(self.import_job_url(job))
 
 
 class ImportSizeLimitHandler(FileUploadHandler):

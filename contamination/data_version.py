@@ -8,18 +8,21 @@ under it, so nothing ever needs invalidating: a new version is a fresh cache key
 """
 
 import datetime
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
+from contamination import as_of
 from contamination.querysets import seen_publicly_sql
 
 SEEN_PUBLICLY = seen_publicly_sql()
 
 # Each part is a backward index scan that stops at its first row (the indexes are in
 # contamination/migrations/0003_api_filter_indexes.py): ~0.3 ms, however long the history.
-SQL = f"""
+# {until} limits the event tables read directly to a past moment (see `current`).
+SQL_TEMPLATE = f"""
 SELECT GREATEST(
     (SELECT max(updated_at) FROM contamination_hazardarea WHERE {SEEN_PUBLICLY}),
     (SELECT max(updated_at) FROM contamination_landrelease WHERE {SEEN_PUBLICLY}),
@@ -27,27 +30,45 @@ SELECT GREATEST(
     (SELECT e.pgh_created_at FROM contamination_casualtyevent e
         WHERE EXISTS (SELECT 1 FROM contamination_incident i WHERE i.id = e.incident_id
                       AND {seen_publicly_sql("i")})
+        {{until_e}}
         ORDER BY e.pgh_created_at DESC LIMIT 1),
     (SELECT max(pgh_created_at) FROM contamination_hazardareaevent
-        WHERE pgh_label = 'delete' AND {SEEN_PUBLICLY}),
+        WHERE pgh_label = 'delete' AND {SEEN_PUBLICLY} {{until}}),
     (SELECT max(pgh_created_at) FROM contamination_landreleaseevent
-        WHERE pgh_label = 'delete' AND {SEEN_PUBLICLY}),
+        WHERE pgh_label = 'delete' AND {SEEN_PUBLICLY} {{until}}),
     (SELECT max(pgh_created_at) FROM contamination_incidentevent
-        WHERE pgh_label = 'delete' AND {SEEN_PUBLICLY}),
+        WHERE pgh_label = 'delete' AND {SEEN_PUBLICLY} {{until}}),
     (SELECT max(updated_at) FROM contamination_organisation),
     (SELECT max(updated_at) FROM contamination_source),
-    (SELECT max(pgh_created_at) FROM contamination_adminareaevent)
+    (SELECT max(pgh_created_at) FROM contamination_adminareaevent WHERE TRUE {{until}})
 )
 """
+SQL = SQL_TEMPLATE.format(until="", until_e="")
+SQL_UNTIL = SQL_TEMPLATE.format(
+    until="AND pgh_created_at <= %(at)s", until_e="AND e.pgh_created_at <= %(at)s"
+)
 
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 
 def current():
-    """Time of the last public change, or None for an empty database (1 query)."""
+    """Time of the last public change, or None for an empty database (1 query).
+
+    Inside `as_of.state_at(T)` it is the version then: the last public change at or before T
+    (the live tables' parts read the past state; the event tables are cut at T). Pages and
+    API answers built in the past therefore share their cache entries with the answers
+    built when that version was the newest: they are the same figures.
+    """
+    moment = as_of.active_moment()
     with connection.cursor() as cursor:
-        cursor.execute(SQL)
-        return cursor.fetchone()[0]
+        if moment is None:
+            cursor.execute(SQL)
+            return cursor.fetchone()[0]
+        cursor.execute(SQL_UNTIL, {"at": moment})
+        version = cursor.fetchone()[0]
+    # A row's updated_at is the wall clock of its write, its event's time the start of its
+    # transaction: a transaction running across T may stamp a time after T.
+    return version and min(version, moment)
 
 
 def as_text(version):
@@ -75,3 +96,14 @@ def cache_seconds():
 def cached(version, key, compute):
     """compute(), cached for this data version."""
     return cache.get_or_set(cache_key(version, key), compute, cache_seconds())
+
+
+def reproducing_url(url, version):
+    """`url` with `?as_of=` set to `version`: the address that answers with that version's
+    data again, whatever was corrected since (see contamination/as_of.py). Unchanged for an
+    empty database, which has no version to name."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "as_of"]
+    if version:
+        query.append(("as_of", as_text(version)))
+    return urlunsplit(parts._replace(query=urlencode(query)))

@@ -124,11 +124,18 @@ def demo_operators():
     ]
 
 
-def delete_demo_records():
+def delete_demo_incidents():
+    """Delete the demo incidents and their casualties; return how many incidents went."""
     Casualty.objects.filter(incident__is_demo=True).delete()
-    Incident.objects.filter(is_demo=True).delete()
-    LandRelease.objects.filter(is_demo=True).delete()
-    HazardArea.objects.filter(is_demo=True).delete()
+    return Incident.objects.filter(is_demo=True).delete()[1].get(Incident._meta.label, 0)
+
+
+def delete_demo_records():
+    """Delete every demo record; return how many records (not casualties) went."""
+    removed = delete_demo_incidents()
+    removed += LandRelease.objects.filter(is_demo=True).delete()[1].get(LandRelease._meta.label, 0)
+    removed += HazardArea.objects.filter(is_demo=True).delete()[1].get(HazardArea._meta.label, 0)
+    return removed
 
 
 @transaction.atomic

@@ -1,38 +1,56 @@
-"""Atom feed of public corrections and retractions, for readers who follow the record."""
+"""Atom feed of what the changelog lists: publications, corrections and retractions of records
+and statements, for readers who follow the record; `?since=YYYY-MM-DD` as on the page."""
 
 from django.contrib.syndication.views import Feed
+from django.http import HttpResponseBadRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from contamination import history
+from contamination.views import BadFilter, changelog_since, public_changes
+
+FEED_LENGTH = 50
 
 
 class ChangesFeed(Feed):
     feed_type = Atom1Feed
-    title = "Mine Atlas: corrections and retractions"
+    title = "Mine Atlas: publications, corrections and retractions"
     subtitle = (
-        "Published records of hazardous areas, land release and incidents that were corrected, "
-        "retracted, withdrawn from publication, published again or deleted."
+        "Records of hazardous areas, land release and incidents, and statements, that were "
+        "published, corrected, retracted, withdrawn from publication, published again or "
+        "deleted."
     )
+
+    def __call__(self, request, *args, **kwargs):
+        try:
+            changelog_since(request)
+        except BadFilter as error:
+            return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+        return super().__call__(request, *args, **kwargs)
+
+    def get_object(self, request, *args, **kwargs):
+        # The instance serves every request: the date travels as the feed's object.
+        return changelog_since(request)
 
     def link(self):
         return reverse("contamination:changelog")
 
-    def items(self):
-        return history.changes_since(kinds=history.AFTER_PUBLICATION, limit=50)
+    def items(self, since):
+        return public_changes(since, FEED_LENGTH)
 
     def item_title(self, change):
         return f"{change.label}: {change.record_kind} {change.reference}"
 
     def item_description(self, change):
+        if change.kind == "published":
+            return f"Published: {change.record_kind.lower()} {change.reference} is public."
         if change.kind == "retracted":
             return f"Retracted. Note: {change.note}" if change.note else "Retracted."
         if change.kind == "corrected":
             return "Corrected: " + "; ".join(change.changed) + "."
         if change.kind == "withdrawn":
-            return "Withdrawn from publication: the record is no longer public."
+            return "Withdrawn from publication: it is no longer public."
         if change.kind == "deleted":
-            return "Deleted: the record is no longer public."
+            return "Deleted: it is no longer public."
         if change.changed:
             return "Published again: " + "; ".join(change.changed) + "."
         return "Published again."

@@ -16,6 +16,9 @@ from django.db import connection, connections
 from django.db.models import F, FloatField, Func, TextField, Value
 from django.db.models.functions import Cast, Round
 
+from contamination import as_of
+from contamination.spreadsheets import ESCAPE_SQL
+
 
 class SimplifyPreserveTopology(Func):
     function = "ST_SimplifyPreserveTopology"
@@ -177,7 +180,16 @@ def csv_copy(queryset, columns, geometry, precision, *, points=False):
         inner, params = rows.query.sql_with_params()
     except EmptyResultSet:
         return (",".join(names) + "\r\n").encode()
-    selected = [f't.c{index} AS "{name}"' for index, name in enumerate(columns)]
+    # Text columns are escaped as every CSV of the site is (contamination/spreadsheets.py).
+    texts = {
+        alias
+        for alias, annotation in rows.query.annotations.items()
+        if annotation.output_field.get_internal_type() in ("CharField", "TextField")
+    }
+    selected = [
+        f'{ESCAPE_SQL.format(f"t.c{index}") if f"c{index}" in texts else f"t.c{index}"} AS "{name}"'
+        for index, name in enumerate(columns)
+    ]
     selected.append('t.c_wkt AS "wkt"')
     if points:
         selected += ['t.c_lon AS "lon"', 't.c_lat AS "lat"']
@@ -190,6 +202,9 @@ def copy_csv(sql, params):
     with connection.cursor() as cursor:
         raw = cursor.cursor  # psycopg2's own cursor: COPY is not part of the DB-API
         query = raw.mogrify(sql, params).decode()
+        # psycopg's own cursor passes Django's wrappers by: read the past here, if asked.
+        if as_of.active_moment():
+            query = as_of.rewrite(query, as_of.active_moment())
         raw.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT csv, HEADER)", buffer)
     return buffer.getvalue()
 

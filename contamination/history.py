@@ -64,6 +64,21 @@ PUBLIC_FIELDS = {
 }
 
 KIND_LABELS = {HazardArea: "Hazard area", LandRelease: "Land release", Incident: "Incident"}
+RECORD_MODELS = (HazardArea, LandRelease, Incident)
+
+
+def register(model, public_fields, label, *, name_only=()):
+    """Let another app's publishable model (a `Record` with pghistory events) join the
+    vocabulary of public change: the changelog, its feed and the admin's history then tell
+    its publications, corrections and retractions like the records' own.
+
+    `public_fields` maps field names to the words the site uses for them; `name_only` are
+    those whose values do not fit in a sentence (long text, ids). The registry is how the
+    statements app joins without contamination importing it (tests/test_layers.py).
+    """
+    PUBLIC_FIELDS[model] = dict(public_fields)
+    KIND_LABELS[model] = label
+    NAME_ONLY.update(model._meta.get_field(name).column for name in name_only)
 
 
 KINDS = ("published", "corrected", "retracted", "withdrawn", "republished", "deleted")
@@ -102,7 +117,7 @@ class Change:
         """The record's public page; None when it has none (withdrawn to draft, deleted)."""
         if self.kind in ("withdrawn", "deleted"):
             return None
-        return self.model(pk=self.record_id).get_absolute_url()
+        return self.model(pk=self.record_id, reference=self.reference).get_absolute_url()
 
     @property
     def label(self):

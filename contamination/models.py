@@ -6,8 +6,11 @@ is written: a form, `queryset.update()`, a bulk import or raw SQL. History is ke
 way, by pghistory's triggers.
 """
 
+import uuid
+
 import pghistory
 import pgtrigger
+from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -22,8 +25,10 @@ from contamination.querysets import (
     HazardAreaQuerySet,
     IncidentQuerySet,
     LandReleaseQuerySet,
+    OrganisationQuerySet,
     PublicationStatus,
     RecordQuerySet,
+    SourceQuerySet,
 )
 
 
@@ -219,6 +224,8 @@ class Organisation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = OrganisationQuerySet.as_manager()
+
     class Meta:
         ordering = ["name", "id"]
 
@@ -243,6 +250,8 @@ class Source(models.Model):
     note = models.TextField(blank=True, help_text="How the source was reached, caveats.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_on", "publisher", "id"]
@@ -729,6 +738,13 @@ class Incident(GeoRecord):
         editable=False,
         help_text="Whether the location lies in a published hazard area, computed by the database.",
     )
+    settlement = models.CharField(
+        max_length=200,
+        blank=True,
+        default="",
+        db_default="",  # bulk writers in SQL (bench/) name no settlement
+        help_text="The settlement or place named by the sources, as text (not geocoded).",
+    )
     summary = models.TextField(
         blank=True, help_text="What happened, without names or identifying details."
     )
@@ -827,3 +843,67 @@ class Casualty(models.Model):
 
     def __str__(self):
         return f"{self.get_outcome_display()} ({self.get_group_display().lower()})"
+
+
+class ImportJob(models.Model):
+    """One check or import of an uploaded file, run in a child process (importers/jobs.py).
+
+    Editors watch it on its admin page; the child writes its progress and finally its report
+    here. The records themselves are written in one transaction, so a job that is stopped
+    leaves nothing behind.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=20, help_text="What the file holds (hazard-areas, …).")
+    file_name = models.CharField(max_length=255, help_text="The name the file was uploaded as.")
+    upload_directory = models.CharField(
+        max_length=500, help_text="The private folder the uploaded copy waits in."
+    )
+    is_dry_run = models.BooleanField(default=True, help_text="Check only, write nothing.")
+    repair = models.BooleanField(default=False)
+    publish = models.BooleanField(default=False)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expected_digest = models.CharField(
+        max_length=64, blank=True, help_text="The dry run's plan digest an import must match."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
+    stage = models.CharField(max_length=200, blank=True, help_text="What the job does now.")
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    report = models.JSONField(null=True, blank=True, help_text="The ImportReport, when done.")
+    error = models.TextField(blank=True, help_text="Why the job stopped without a report.")
+    pid = models.PositiveIntegerField(null=True, blank=True)
+    host = models.CharField(max_length=255, blank=True, help_text="Where the child runs.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+
+    def __str__(self):
+        action = "Check" if self.is_dry_run else "Import"
+        return f"{action} of {self.file_name} ({self.get_status_display().lower()})"
+
+    @property
+    def is_finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self):
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.rows_total:
+            return None
+        return min(99, round(100 * self.rows_done / self.rows_total))

@@ -10,6 +10,7 @@ shown at its public location (generalised to its stated precision), as in the AP
 
 import csv
 import datetime
+import functools
 import json
 
 from django.conf import settings
@@ -17,12 +18,12 @@ from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.db import connection
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_exempt
 
-from contamination import charts, data_version, history, maps, stats
+from contamination import as_of, charts, data_version, history, maps, stats
 from contamination.context_processors import public_origin
 from contamination.models import (
     AdminArea,
@@ -36,6 +37,7 @@ from contamination.models import (
     Source,
 )
 from contamination.querysets import PublicationStatus
+from contamination.spreadsheets import EscapingWriter
 
 # --- Shared helpers --------------------------------------------------------------------------
 
@@ -47,6 +49,42 @@ class BadFilter(ValueError):
 def cached(version, key, compute):
     """compute() for a page, cached for this data version (a new version is a fresh key)."""
     return data_version.cached(version, f"site:{key}", compute)
+
+
+def answers_as_of(view):
+    """Let a page take `?as_of=`: the whole page from the records as they were public then.
+
+    The view runs, and its template renders, inside `as_of.state_at` (contamination/as_of.py);
+    a malformed or future value is a 400 page naming the parameter.
+    """
+
+    @functools.wraps(view)
+    def page(request, *args, **kwargs):
+        try:
+            moment = as_of.parse(request.GET.get("as_of"))
+        except as_of.BadMoment as error:
+            return bad_request(request, f"as_of: {error}")
+        if moment is None:
+            return view(request, *args, **kwargs)
+        with as_of.state_at(moment):
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()  # a TemplateResponse would render after the block
+        return response
+
+    return page
+
+
+def page_citation(request, version):
+    """How to cite this page: the data version it shows and the address that shows the same
+    figures again (`?as_of=` the version), whatever is corrected later."""
+    address = public_origin(request) + request.get_full_path()
+    return {
+        "version": data_version.as_text(version) if version else None,
+        "url": data_version.reproducing_url(address, version),
+        "as_of": as_of.active_moment() is not None,
+        "current_url": data_version.reproducing_url(address, None),
+    }
 
 
 def published_records(area=None):
@@ -160,6 +198,21 @@ def has_demo(version):
     return cached(version, "has-demo", compute)
 
 
+def demo_kinds(version):
+    """The kinds of published record that include generated demo records, as plural labels."""
+
+    def compute():
+        records = published_records()
+        kinds = (
+            ("hazard areas", records.hazard_areas),
+            ("land releases", records.land_releases),
+            ("incidents", records.incidents),
+        )
+        return [label for label, queryset in kinds if queryset.demo().exists()]
+
+    return cached(version, "demo-kinds", compute)
+
+
 # --- Pages -----------------------------------------------------------------------------------
 
 
@@ -213,8 +266,15 @@ def area_table():
     return sorted(figures, key=lambda row: (-row.hazard_km2, row.name))
 
 
+@answers_as_of
 def area_detail(request, code):
-    area = get_object_or_404(AdminArea.objects.select_related("parent"), code__iexact=code)
+    area = AdminArea.objects.select_related("parent").filter(code__iexact=code).first()
+    if area is None:
+        # An address cited before the area's code changed (Shusha city was AZE-5565).
+        renamed = AdminArea.objects.formerly_coded(code)
+        if renamed is None:
+            raise Http404("No area with this code.")
+        return redirect(renamed, permanent=True)
     version = data_version.current()
     records = published_records(area)
     summary = cached(version, f"summary:{area.code}", lambda: summary_for(records))
@@ -263,6 +323,8 @@ def area_detail(request, code):
             "incidents": incidents,
             "sources": sources,
             "map_config": map_config(request, area=area.code, fixed=True),
+            "citation": page_citation(request, version),
+            "version": data_version.as_text(version),
         },
     )
 
@@ -327,17 +389,23 @@ def public_record(queryset, pk):
 
 
 def record_page(request, record, template, citations, **context):
+    changes = history.changes_since(record=record)[::-1]  # oldest first
+    moment = as_of.active_moment()
+    if moment is not None:  # the record as it was then: its history up to then
+        changes = [change for change in changes if change.recorded_at <= moment]
     context.update(
         {
             "record": record,
             "citations": citations,
-            "changes": history.changes_since(record=record)[::-1],  # oldest first
+            "changes": changes,
+            "citation": page_citation(request, data_version.current()),
             "map_config": map_config(request, record=json.loads(record.geojson), fixed=True),
         }
     )
     return render(request, template, context)
 
 
+@answers_as_of
 def hazard_area_detail(request, pk):
     record = public_record(HazardArea.objects.select_related("admin_area", "surveyed_by"), pk)
     citations = HazardAreaSource.objects.filter(hazard_area=record).select_related("source")
@@ -357,6 +425,7 @@ def hazard_area_detail(request, pk):
     )
 
 
+@answers_as_of
 def land_release_detail(request, pk):
     record = public_record(
         LandRelease.objects.select_related("admin_area", "organisation", "hazard_area"), pk
@@ -375,6 +444,7 @@ def land_release_detail(request, pk):
     )
 
 
+@answers_as_of
 def incident_detail(request, pk):
     record = public_record(
         Incident.objects.select_related("admin_area").prefetch_related(
@@ -407,6 +477,7 @@ def chart_context(request, version):
     return area, built
 
 
+@answers_as_of
 def statistics(request):
     version = data_version.current()
     try:
@@ -420,6 +491,8 @@ def statistics(request):
             "area": area,
             "charts": built,
             "has_demo": has_demo(version),
+            "citation": page_citation(request, version),
+            "version": data_version.as_text(version),
             "areas": cached(
                 version,
                 "unit-choices",
@@ -446,6 +519,7 @@ def chart_for_request(request, name, version):
     return chart, area
 
 
+@answers_as_of
 def chart_csv(request, name):
     version = data_version.current()
     try:
@@ -458,12 +532,59 @@ def chart_csv(request, name):
     # What the figures are and how much of them is demo go first, as `#` lines that
     # spreadsheet users read and `pandas.read_csv(comment="#")` skips; a footer would break
     # parsers that expect every line after the header to be a row.
-    writer = csv.writer(response)
+    writer = EscapingWriter(csv.writer(response))
     for line in chart_csv_preamble(request, chart, version):
         response.write(f"# {line}\r\n")
     for row in chart.csv_rows():
         writer.writerow(row)
     return response
+
+
+def chart_credit_lines(request, chart, version, area):
+    """What a downloaded chart picture says under it: source, page, data version, date, demo."""
+    page = reverse("contamination:statistics") + (f"?area={area.code}" if area else "")
+    lines = [
+        f"Source: Mine Atlas, published records. {public_origin(request)}{page}",
+        f"Data version {data_version.as_text(version)} · drawn {timezone.localdate():%Y-%m-%d}",
+    ]
+    if chart.demo_note:
+        lines.append(chart.demo_note)
+    return lines
+
+
+def chart_picture(request, name, picture_format):
+    """The chart as a standalone SVG or PNG file, with its title, source and data version.
+
+    The PNG is drawn on the server from the same SVG (CairoSVG) and cached per data
+    version, page address and area, like the chart itself.
+    """
+    version = data_version.current()
+    try:
+        chart, area = chart_for_request(request, name, version)
+    except BadFilter as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+    if chart.spec.kind == "table":
+        raise Http404("This figure is a table: download its CSV.")
+    document = charts.standalone_svg(chart, chart_credit_lines(request, chart, version, area))
+    suffix = f"-{area.code}" if area else ""
+    if picture_format == "png":
+        key = f"chart-png:{name}:{area.code if area else '*'}:{public_origin(request)}"
+        body = cached(version, key, lambda: charts.svg_to_png(document))
+        response = HttpResponse(body, content_type="image/png")
+    else:
+        response = HttpResponse(document, content_type="image/svg+xml; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="mine-atlas-{name}{suffix}.{picture_format}"'
+    )
+    return response
+
+
+def chart_svg(request, name):
+    return chart_picture(request, name, "svg")
+
+
+def chart_png(request, name):
+    return chart_picture(request, name, "png")
 
 
 def chart_csv_preamble(request, chart, version):
@@ -472,6 +593,8 @@ def chart_csv_preamble(request, chart, version):
         f"Counts: {chart.spec.counts}",
         f"Data version: {data_version.as_text(version)}",
         f"Page: {public_origin(request)}{reverse('contamination:statistics')}",
+        "These figures again, whatever is corrected later: "
+        + page_citation(request, version)["url"],
         f"Demo: {chart.demo_records} of {chart.records} records counted are generated demo "
         "records" + (" (not real)" if chart.demo_records else ""),
     ]
@@ -484,6 +607,7 @@ def methodology(request):
     return render(request, "contamination/methodology.html", {"charts": charts.CHARTS.values()})
 
 
+@answers_as_of
 def data_page(request):
     version = data_version.current()
     summary = cached(version, "summary", lambda: summary_for(published_records()))
@@ -493,20 +617,57 @@ def data_page(request):
         {
             "version": data_version.as_text(version),
             "summary": summary,
+            "citation": page_citation(request, version),
             "charts": charts.CHARTS.values(),
             "today": timezone.localdate(),
+            "demo_kinds": demo_kinds(version),
         },
     )
 
 
+CHANGELOG_LENGTH = 200
+LAST_WEEK_DAYS = 7
+
+
+def changelog_since(request):
+    """The day `?since=YYYY-MM-DD` names (None when absent); raises BadFilter."""
+    since = parse_date(request, "since")
+    if since and since > timezone.localdate():
+        raise BadFilter(f"since is in the future ({since:%Y-%m-%d}); give a past date.")
+    return since
+
+
+def public_changes(since, limit):
+    """Publications, corrections and retractions of records and statements since the start
+    of the day `since` (UTC), newest first (one query per kind of record).
+
+    Not cached under the data version: statements change without moving it.
+    """
+    moment = None
+    if since:
+        moment = datetime.datetime.combine(since, datetime.time.min, datetime.UTC)
+    return history.changes_since(moment, limit=limit)
+
+
 def changelog(request):
-    version = data_version.current()
-    changes = cached(
-        version,
-        "changelog",
-        lambda: history.changes_since(kinds=history.AFTER_PUBLICATION, limit=100),
+    try:
+        since = changelog_since(request)
+    except BadFilter as error:
+        return bad_request(request, str(error))
+    changes = public_changes(since, CHANGELOG_LENGTH)
+    last_week = timezone.localdate() - datetime.timedelta(days=LAST_WEEK_DAYS)
+    return render(
+        request,
+        "contamination/changelog.html",
+        {
+            "changes": changes,
+            "since": since,
+            "last_week": last_week,
+            "is_last_week": since == last_week,
+            "limit": CHANGELOG_LENGTH,
+            "is_truncated": len(changes) >= CHANGELOG_LENGTH,
+        },
     )
-    return render(request, "contamination/changelog.html", {"changes": changes})
 
 
 # --- Embeds: the only pages other sites may frame --------------------------------------------
@@ -528,6 +689,7 @@ def embed_map(request):
 
 
 @xframe_options_exempt
+@answers_as_of
 def embed_chart(request, name):
     version = data_version.current()
     try:
@@ -542,5 +704,6 @@ def embed_chart(request, name):
             "area": area,
             "has_demo": has_demo(version),
             "version": data_version.as_text(version),
+            "citation": page_citation(request, version),
         },
     )

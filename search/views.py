@@ -1,7 +1,6 @@
 """One search box for the whole site: areas, statements, people, organisations and records,
 matched in any script or spelling (see matching.py). Public rows only, like every page."""
 
-from django.db.models import Exists, OuterRef
 from django.shortcuts import render
 
 from contamination.models import AdminArea, HazardArea, Incident, LandRelease, Organisation
@@ -16,11 +15,7 @@ PUBLISHED = PublicationStatus.PUBLISHED
 
 def public_organisations():
     """Organisations named by something public; one cited only by drafts stays out."""
-    return Organisation.objects.filter(
-        Exists(Statement.objects.published().filter(speaker_organisation=OuterRef("pk")))
-        | Exists(LandRelease.objects.published().filter(organisation=OuterRef("pk")))
-        | Exists(HazardArea.objects.published().filter(surveyed_by=OuterRef("pk")))
-    )
+    return Organisation.objects.cited_publicly()
 
 
 def groups(query):

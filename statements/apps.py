@@ -7,6 +7,8 @@ class StatementsConfig(AppConfig):
     verbose_name = "Statements and claims"
 
     def ready(self):
+        from statements import history
         from statements.permissions import sync_editors_group
 
         post_migrate.connect(sync_editors_group, sender=self)
+        history.register()  # statements in the changelog and its feed

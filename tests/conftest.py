@@ -19,3 +19,13 @@ def staff_sign_in_includes_second_factor(monkeypatch):
     pages, or use `force_login_without_second_factor`.
     """
     monkeypatch.setattr(Client, "force_login", force_login_with_second_factor)
+
+
+@pytest.fixture(autouse=True)
+def import_jobs_run_in_the_test_process(settings):
+    """Import jobs run in the test's own process, so they see the test's transaction.
+
+    tests/contamination/test_import_jobs.py runs them as child processes, the way the site
+    does (IMPORT_JOB_RUNNER = "subprocess").
+    """
+    settings.IMPORT_JOB_RUNNER = "in-process"

@@ -17,9 +17,10 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 
 from contamination.api.schema import PublicSchema
+from contamination.spreadsheets import escape_dict
+from ratelimit.throttling import DatabaseRateThrottle
 
 # --- Negotiation and renderers -----------------------------------------------------------
 
@@ -42,7 +43,8 @@ class GeoJSONRenderer(BaseRenderer):
 
 class CSVRenderer(BaseRenderer):
     """CSV: bytes as PostgreSQL wrote them (COPY), or serialized rows, one per object, with
-    nested fields flat (`speaker.name`)."""
+    nested fields flat (`speaker.name`). Text that would start a spreadsheet formula is
+    escaped (contamination/spreadsheets.py)."""
 
     media_type = "text/csv"
     format = "csv"
@@ -63,7 +65,7 @@ class CSVRenderer(BaseRenderer):
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(escape_dict(row) for row in rows)
         return buffer.getvalue().encode(self.charset)
 
 
@@ -87,17 +89,16 @@ def flatten(row, prefix=""):
 # --- Throttles ---------------------------------------------------------------------------
 
 
-class AnonymousThrottle(SimpleRateThrottle):
-    """Requests per client address; the rate is read from settings on each request."""
+class AnonymousThrottle(DatabaseRateThrottle):
+    """Requests per client address, counted atomically in PostgreSQL (ratelimit/) so that the
+    limit holds exactly across workers and hosts; the rate is read from settings on each
+    request. One upsert per request: one query more in every API answer."""
 
     scope = "anon"
     setting = "API_RATE_LIMIT"
 
     def get_rate(self):
         return getattr(settings, self.setting)
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 class DownloadThrottle(AnonymousThrottle):

@@ -42,6 +42,7 @@ from contamination.api.schema import (
     timestamp,
 )
 from contamination.models import AdminArea, HazardArea
+from contamination.spreadsheets import EscapingWriter
 
 EXTENSIONS = {
     "geojson.zip": ("application/zip", "GeoJSON FeatureCollections, one file per layer"),
@@ -143,7 +144,7 @@ def readme(request, version, counts, extension, has_demo):
         "Boundaries: Natural Earth (public domain).",
         "",
         "Cite as:",
-        citation_text(request, version),
+        citation_text(request, version, reproduced_by=stats_address(request)),
         "",
         "API documentation: " + request.build_absolute_uri(reverse("api:index")),
     ]
@@ -159,9 +160,21 @@ def has_demo(layers):
     )
 
 
-def citation_text(request, version):
+def citation_text(request, version, *, reproduced_by=None):
+    """How to cite; with `reproduced_by` (this answer's address), the address that gives the
+    same data again, whatever is corrected later (`?as_of=` the version)."""
     site = request.build_absolute_uri("/")
-    return f"{settings.API_CITATION}. Data version {data_version.as_text(version)}. {site}"
+    text = f"{settings.API_CITATION}. Data version {data_version.as_text(version)}. {site}"
+    if reproduced_by and version:
+        text += f" (these data again: {data_version.reproducing_url(reproduced_by, version)})"
+    return text
+
+
+def stats_address(request):
+    """Where the figures of this version can be read again (`?as_of=`): the statistics.
+    Downloads do not take `as_of` yet: their `areas` layer has per-area figures, which the
+    history answers too slowly (see AreaList)."""
+    return request.build_absolute_uri(reverse("api:stats-summary"))
 
 
 def licence_text():
@@ -175,6 +188,7 @@ def licence_text():
 
 def citation_cff(request, version):
     moment = data_version.as_text(version)
+    again = data_version.reproducing_url(stats_address(request), version)
     return (
         "cff-version: 1.2.0\n"
         'message: "If you use these data, please cite them as below."\n'
@@ -186,6 +200,14 @@ def citation_cff(request, version):
         f"date-released: {moment[:10]}\n"
         f"url: {json.dumps(request.build_absolute_uri('/'))}\n"
         f"license-url: {json.dumps(settings.API_DATA_LICENCE_URL)}\n"
+        + (
+            "identifiers:\n"
+            "  - type: url\n"
+            f"    value: {json.dumps(again)}\n"
+            '    description: "The figures again, as they were at this version."\n'
+            if version
+            else ""
+        )
     )
 
 
@@ -232,7 +254,7 @@ def build_geopackage(request, version, layers, target):
             )
         about = folder / "about.csv"
         with about.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
+            writer = EscapingWriter(csv.writer(handle))
             writer.writerow(["section", "text"])
             writer.writerow(["readme", readme(request, version, counts, "gpkg", has_demo(layers))])
             writer.writerow(["licence", licence_text()])

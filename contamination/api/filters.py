@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+from rest_framework.exceptions import ValidationError as DRFValidationError
 
 from contamination.models import (
     AdminArea,
@@ -28,6 +29,7 @@ from contamination.models import (
     Organisation,
     Source,
 )
+from contamination.querysets import LOCATION_GRID_DEG
 
 # Longest text search and the characters a plain search never needs.
 MAX_QUERY_LENGTH = 100
@@ -159,6 +161,14 @@ class BBoxFilter(filters.Filter):
         return qs.filter(**{f"{self.field_name}__intersects": value})
 
 
+class PublicLocationBBoxFilter(BBoxFilter):
+    """Incidents by their public (generalised) location only, never the exact point: a box
+    drawn around an exact point must not find it (IncidentQuerySet.public_location_in)."""
+
+    def filter(self, qs, value):
+        return qs if value is None else qs.public_location_in(value)
+
+
 class CommaMultipleChoiceFilter(filters.MultipleChoiceFilter):
     field_class = CommaMultipleChoiceField
 
@@ -236,7 +246,7 @@ def bbox_filter(field_name):
 def organisation_filter(field_name, what):
     return filters.ModelChoiceFilter(
         field_name=field_name,
-        queryset=Organisation.objects.all(),
+        queryset=Organisation.objects.cited_publicly(),
         help_text=f"Id of the organisation that {what} (see /api/v1/organisations/).",
     )
 
@@ -346,7 +356,10 @@ class IncidentFilter(PublicFilterSet):
         method="filter_casualty_group",
         help_text="Incidents with at least one casualty of these groups.",
     )
-    bbox = bbox_filter("location")
+    bbox = PublicLocationBBoxFilter(
+        help_text="`minLon,minLat,maxLon,maxLat` in WGS 84 degrees: only incidents whose "
+        "public (generalised) location lies in the box.",
+    )
     updated_since = updated_since_filter()
     q = SearchFilter(
         fields=["reference", "summary"], help_text="Text in the reference or summary (any case)."
@@ -401,7 +414,7 @@ class AreaFigureFilter(PublicFilterSet):
     )
     organisation = extend_schema_field(OpenApiTypes.INT)(
         filters.ModelChoiceFilter(
-            queryset=Organisation.objects.all(),
+            queryset=Organisation.objects.cited_publicly(),
             method="keep",
             help_text="Hazard areas surveyed and land released by this organisation only.",
         )
@@ -435,13 +448,21 @@ class AreaFigureFilter(PublicFilterSet):
 
 
 class StatsFilter(AreaFigureFilter):
-    """The figure filters plus area and bbox, applied to every kind of record."""
+    """The figure filters plus area and bbox, applied to every kind of record.
+
+    Incidents are counted by their public location only. A box narrower or lower than the
+    coarsest location grid of the incidents in it is refused: counting over it would say
+    more about where they happened than their stated precision does.
+    """
 
     area = area_filter()
     bbox = BBoxFilter(
         method="keep",
-        help_text="`minLon,minLat,maxLon,maxLat`: count records intersecting the box only.",
+        help_text="`minLon,minLat,maxLon,maxLat`: count records intersecting the box only "
+        "(incidents by their public, generalised location). A box smaller than the location "
+        "grid of the incidents in it is refused (400).",
     )
+    refuses_boxes_finer_than_incidents = True
 
     class Meta:
         model = HazardArea
@@ -461,15 +482,44 @@ class StatsFilter(AreaFigureFilter):
         if box:
             hazards = hazards.filter(geometry__intersects=box)
             releases = releases.filter(geometry__intersects=box)
-            incidents = incidents.filter(location__intersects=box)
+            incidents = incidents.public_location_in(box)
+            if self.refuses_boxes_finer_than_incidents:
+                refuse_box_finer_than(box, incidents)
         return hazards, releases, incidents
+
+
+def refuse_box_finer_than(box, incidents):
+    """Raise a 400 naming `bbox` if the box is smaller, on either side, than the coarsest
+    location grid of the incidents in it (one query)."""
+    grid = incidents.coarsest_location_grid_deg()
+    min_x, min_y, max_x, max_y = box.extent
+    if grid is None or min(max_x - min_x, max_y - min_y) >= grid - 1e-9:
+        return
+    precisions = [name for name, size in LOCATION_GRID_DEG.items() if size == grid]
+    raise DRFValidationError(
+        {
+            "bbox": [
+                f"The box is {max_x - min_x:g}° wide and {max_y - min_y:g}° high, but it holds "
+                f"incidents whose location is published only to a {grid:g}° grid "
+                f"(precision: {', '.join(precisions) or 'unstated'}). Statistics over a smaller "
+                "box would locate them more finely than published; make each side at least "
+                f"{grid:g}°."
+            ]
+        }
+    )
 
 
 DOWNLOAD_LAYERS = ("hazard_areas", "land_releases", "incidents", "areas")
 
 
 class DownloadFilter(StatsFilter):
-    """What a bulk download holds: the statistics' filters, `updated_since` and the layers."""
+    """What a bulk download holds: the statistics' filters, `updated_since` and the layers.
+
+    A download lists each incident's public location itself, so a small box tells nothing
+    more and is not refused.
+    """
+
+    refuses_boxes_finer_than_incidents = False
 
     updated_since = IsoDateTimeFilter(
         method="keep",

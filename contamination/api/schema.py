@@ -45,6 +45,22 @@ class PublicSchema(AutoSchema):
             return self.view.filter_backends
         return []
 
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        if getattr(self.view, "answers_as_of", False):  # past_state.AsOfMixin
+            parameters = [*parameters, AS_OF]
+        return parameters
+
+
+AS_OF = OpenApiParameter(
+    "as_of",
+    OpenApiTypes.STR,
+    description="Answer from the records as they were public at this moment: a data version "
+    "(as in `data_version` or the X-Data-Version header), an ISO 8601 date-time (UTC if no "
+    "zone) or a date (the end of that day, UTC). Not in the future; before the first record, "
+    "the answer is empty.",
+)
+
 
 # In a `parameters` list given to `get_schema`: the view's own `page` and `page_size`.
 PAGES = object()

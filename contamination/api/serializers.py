@@ -50,7 +50,6 @@ class SourceSerializer(serializers.ModelSerializer):
             "archived_url",
             "language",
             "is_reprint",
-            "note",
             "updated_at",
         ]
         extra_kwargs = {

@@ -362,6 +362,14 @@ INCIDENTS = RecordKind(
         Column("activity", choice(Incident.Activity), "demining, agriculture, herding, travel, "
                "construction, military, collecting, returning, other or unknown.",
                empty=Incident.Activity.UNKNOWN, example="agriculture"),
+        Column("settlement", text(200), "Settlement or place named by the sources, as text.",
+               empty="", example="Ashagi Seyidahmadli"),
+        Column("district", text(200), "District named by the sources; read for checking "
+               "only (the admin area comes from the point).", empty="", example="Fuzuli"),
+        Column("source_notes", text(5000), "Publisher and date of each URL in sources, in "
+               "the same order, separated by ; (“JAMnews 2020-12-10; Glavred n.d.”). With "
+               "it, unknown URLs become new sources.", empty="",
+               example="Example News 2022-05-15"),
         Column("summary", text(5000), "What happened, without names or identifying details.",
                aliases=("description",), empty="", example="Tractor hit a mine while ploughing."),
         *count_columns(),

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pghistory
+from django.conf import settings
 from django.contrib.gis.gdal import CoordTransform, SpatialReference
 from django.contrib.gis.gdal.error import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon
@@ -20,6 +21,7 @@ from django.db import DatabaseError, connection, transaction
 
 from contamination.importers.columns import GDAL_OWN_COLUMNS, KINDS, CellError
 from contamination.importers.files import ImportRejected
+from contamination.importers.sandbox import check_row_count, check_vertices, gdal_sandbox
 from contamination.models import (
     AdminArea,
     Casualty,
@@ -201,7 +203,8 @@ class RecordImporter:
         )
         try:
             datasource = upload.open()
-            with quiet_geos():
+            # GDAL reads lazily: keep it off the network while the rows are read too.
+            with quiet_geos(), gdal_sandbox():
                 rows = self.read(datasource, report)
             if report.ok:
                 plan = self.plan(rows, report)
@@ -280,6 +283,8 @@ class RecordImporter:
             self._resolver = resolver
             for feature in layer:
                 number += 1
+                if number > settings.IMPORT_MAX_ROWS:  # the count from the bytes can miss
+                    check_row_count(number)
                 if number % PROGRESS_EVERY == 0:
                     self.progress(f"{number} rows read and checked")
                 row = self.read_row(number, feature, mapping, transform, resolver, report)
@@ -344,6 +349,9 @@ class RecordImporter:
         self.complete_values(values, errors)
         casualties = self.casualties_from(values, errors)
         sources = values.pop("sources", None)
+        # Read for the sources step (importers/sources.py) and for checking, not stored.
+        values.pop("source_notes", None)
+        values.pop("district", None)
 
         geometry = None
         try:
@@ -411,6 +419,7 @@ class RecordImporter:
         try:
             ogr.set_3d(False)
             ogr.set_measured(False)
+            check_vertices(ogr, number)
             if declared:
                 ogr.transform(transform)
             geometry = ogr.geos

@@ -21,9 +21,8 @@ from django.contrib.gis.gdal.error import GDALException
 from django.contrib.gis.gdal.prototypes import ds as capi
 from django.template.defaultfilters import filesizeformat
 
-
-class ImportRejected(Exception):
-    """The file as a whole cannot be imported; the message says why, for an editor."""
+import contamination.importers.sandbox as sandbox
+from contamination.importers.errors import ImportRejected
 
 
 @dataclass(frozen=True)
@@ -100,6 +99,7 @@ class StoredUpload:
         self.path = Path(path)
         self.format = fmt
         self.original_name = original_name
+        self.row_estimate = None  # set by open(): rows counted from the bytes
 
     @classmethod
     def from_chunks(cls, chunks, original_name, size=None, directory=None):
@@ -158,12 +158,27 @@ class StoredUpload:
             "csv": sniff_csv,
         }[self.format.key]
         sniff(head, self.format)
+        path = self.path
         if self.format is KML:
             refuse_kml_links(self.path)
-        path = self.path
-        if self.format is SHAPEFILE:
+            sandbox.check_kml(self.path)
+            rows = sandbox.count_kml_features(self.path)
+        elif self.format is GEOJSON:
+            sandbox.check_geojson(self.path)
+            rows = sandbox.count_geojson_features(self.path)
+        elif self.format is GEOPACKAGE:
+            rows = sandbox.check_geopackage(self.path)
+        elif self.format is CSV:
+            rows = sandbox.count_csv_rows(self.path)
+        else:
             path = extract_shapefile(self.path, self.directory / "shapefile")
-        return open_datasource(path, self.format)
+            rows = sandbox.count_shapefile_records(path.with_suffix(".shx"))
+        # Counted from the bytes before GDAL parses anything: a million rows are refused in
+        # milliseconds, not after minutes of checking.
+        sandbox.check_row_count(rows)
+        self.row_estimate = rows
+        with sandbox.gdal_sandbox():
+            return open_datasource(path, self.format)
 
 
 def read_head(path):
@@ -400,17 +415,16 @@ def open_datasource(path, fmt):
     """Open `path` with only `fmt`'s GDAL drivers and check the one GDAL picked."""
     Driver.ensure_registered()
     try:
-        pointer = capi.open_ds(
-            str(path).encode(),
-            capi.GDAL_OF_READONLY | capi.GDAL_OF_VECTOR,
-            _string_list(list(fmt.drivers)),
-            _string_list(list(fmt.open_options)),
-            None,
-        )
+        with sandbox.gdal_errors() as errors:
+            pointer = capi.open_ds(
+                str(path).encode(),
+                capi.GDAL_OF_READONLY | capi.GDAL_OF_VECTOR,
+                _string_list(list(fmt.drivers)),
+                _string_list(list(fmt.open_options)),
+                None,
+            )
     except GDALException:
-        raise ImportRejected(
-            f"GDAL could not read the file as {fmt.label}; check that it is one."
-        ) from None
+        raise sandbox.explain_gdal_error(fmt.label, errors) from None
     datasource = DataSource(pointer, ds_driver=capi.get_dataset_driver(pointer))
     if datasource.driver.name not in fmt.drivers:
         raise ImportRejected(f"The file was read as {datasource.driver.name}, not {fmt.label}.")

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, transaction
-from django.test import SimpleTestCase, override_settings
+from django.test import TestCase, override_settings
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -37,9 +37,14 @@ CHECKS = [
 ]
 
 
-class SchemaValidationTests(SimpleTestCase):
+class SchemaValidationTests(TestCase):  # the schema view counts requests in the database
     def setUp(self):
         cache.clear()  # the schema view is rate-limited too
+        # The WSGI handler would close the test's connection after the request (see below).
+        signals.request_started.disconnect(close_old_connections)
+        signals.request_finished.disconnect(close_old_connections)
+        self.addCleanup(signals.request_started.connect, close_old_connections)
+        self.addCleanup(signals.request_finished.connect, close_old_connections)
 
     def test_the_schema_validates_without_a_single_warning(self):
         with tempfile.NamedTemporaryFile(suffix=".yaml") as output:
@@ -112,7 +117,7 @@ def undescribed_fields(schema, path="", found=None):
     return found
 
 
-class FieldDescriptionTests(SimpleTestCase):
+class FieldDescriptionTests(TestCase):
     def test_every_field_of_every_answer_is_described(self):
         cache.clear()
         document = self.client.get("/api/v1/schema/?format=json").json()

@@ -183,3 +183,59 @@ class MapModeBrowserTests(BrowserTestCase):
         self.assertTrue(
             re.search(r"\d+ in view", self.page.locator("[data-records-of]").inner_text())
         )
+
+
+OPEN_WESTSHIRE_POPUP = """MineAtlas.maps[0].areasLayer.eachLayer((layer) => {
+    const p = layer.feature.properties;
+    if ((p.code || p.iso_code) === "AZ-WST") layer.openPopup();
+})"""
+
+
+class MapLinkBrowserTests(BrowserTestCase):
+    def map_centre(self):
+        return self.page.evaluate(
+            "(() => { const c = MineAtlas.maps[0].map.getCenter(); return [c.lng, c.lat]; })()"
+        )
+
+    def test_open_an_area_in_the_explorer_fits_the_map_to_it(self):
+        # The area page's "Open Eastshire in the map explorer" link.
+        self.page.goto(f"{self.live_server_url}/areas/AZ-EST/")
+        self.page.get_by_role("link", name="Open Eastshire in the map explorer").click()
+        self.page.wait_for_url("**/map/?area=AZ-EST**")
+        self.wait_for_map()
+        # Eastshire is the square 47-48 E, 39-40 N; the country is 46-48 E, 39-41 N.
+        self.page.wait_for_function(
+            "() => Math.abs(MineAtlas.maps[0].map.getCenter().lng - 47.5) < 0.1"
+        )
+        lng, lat = self.map_centre()
+        self.assertAlmostEqual(lng, 47.5, delta=0.1)
+        self.assertAlmostEqual(lat, 39.5, delta=0.1)
+        bounds = self.page.evaluate("MineAtlas.maps[0].map.getBounds().toBBoxString()")
+        west, south, east, north = (float(value) for value in bounds.split(","))
+        self.assertGreater(west, 46.5)  # zoomed in past the whole country
+        self.assertLess(north, 40.5)
+
+    def test_a_search_result_opens_the_map_at_the_area(self):
+        self.page.goto(f"{self.live_server_url}/search/?q=Eastshire")
+        self.page.get_by_role("link", name="show on the map").first.click()
+        self.page.wait_for_url("**/map/?area=AZ-EST**")
+        self.wait_for_map()
+        self.page.wait_for_function(
+            "() => Math.abs(MineAtlas.maps[0].map.getCenter().lng - 47.5) < 0.1"
+        )
+
+    def test_a_date_filtered_area_popup_names_its_period(self):
+        self.page.goto(f"{self.live_server_url}/map/?layers=areas&start=2023-01-01&end=2023-12-31")
+        self.wait_for_map()
+        self.page.evaluate(OPEN_WESTSHIRE_POPUP)
+        popup = self.page.locator(".leaflet-popup-content")
+        expect(popup).to_contain_text("Westshire")
+        expect(popup).to_contain_text("Records dated 2023-01-01 to 2023-12-31")
+
+    def test_an_area_popup_without_dates_names_no_period(self):
+        self.page.goto(f"{self.live_server_url}/map/?layers=areas")
+        self.wait_for_map()
+        self.page.evaluate(OPEN_WESTSHIRE_POPUP)
+        popup = self.page.locator(".leaflet-popup-content")
+        expect(popup).to_contain_text("Westshire")
+        expect(popup).not_to_contain_text("Records dated")

@@ -354,7 +354,15 @@ class BulkUploadTests(EditorTestCase):
         if isinstance(content, dict):
             content = json.dumps(content).encode()
         data = {"kind": "hazard-areas", "file": SimpleUploadedFile(name, content), **fields}
-        return self.client.post(reverse("admin:contamination_hazardarea_import"), data)
+        # The check runs as a job; the upload redirects to the job's page with its report.
+        return self.client.post(reverse("admin:contamination_hazardarea_import"), data, follow=True)
+
+    def confirm(self, token):
+        return self.client.post(
+            reverse("admin:contamination_hazardarea_import"),
+            {"token": token, "confirm": "1"},
+            follow=True,
+        )
 
     def areas(self, *references):
         return feature_collection(
@@ -395,6 +403,7 @@ class BulkUploadTests(EditorTestCase):
                 response = self.client.post(
                     reverse("admin:contamination_hazardarea_import"),
                     {"kind": kind, "file": SimpleUploadedFile("template.csv", content)},
+                    follow=True,
                 )
                 report = response.context["report"]
                 self.assertTrue(report.ok, report.lines())
@@ -414,10 +423,12 @@ class BulkUploadTests(EditorTestCase):
         token = response.context["token"]
         self.assertIn(token, self.client.session[UPLOAD_SESSION_KEY])
 
-        response = self.client.post(
-            reverse("admin:contamination_hazardarea_import"), {"token": token, "confirm": "1"}
-        )
-        self.assertRedirects(response, reverse("admin:contamination_hazardarea_changelist"))
+        response = self.confirm(token)
+        job_url = response.redirect_chain[0][0]
+        self.assertIn("/import/jobs/", job_url)
+        self.assertEqual(response.redirect_chain[-1][0],
+                         reverse("admin:contamination_hazardarea_changelist"))  # fmt: skip
+        self.assertContains(response, "Imported 3 hazard areas as drafts")
         self.assertEqual(list(self.upload_folder.iterdir()), [])  # the checked file is gone
         self.assertEqual(
             sorted(HazardArea.objects.values_list("reference", "publication_status")),
@@ -427,21 +438,17 @@ class BulkUploadTests(EditorTestCase):
         self.assertEqual(event.pgh_context.metadata["user"], self.editor.pk)
 
         # The token is spent: confirming twice imports nothing twice.
-        response = self.client.post(
-            reverse("admin:contamination_hazardarea_import"), {"token": token, "confirm": "1"}
-        )
+        response = self.confirm(token)
         self.assertEqual(response.status_code, 400)
         self.assertContains(response, "no longer available", status_code=400)
 
     def test_confirm_refuses_when_the_records_changed_since_the_dry_run(self):
         response = self.upload(self.areas("UP-4"))
         factories.make_hazard_area(reference="UP-4", publication_status="draft")
-        response = self.client.post(
-            reverse("admin:contamination_hazardarea_import"),
-            {"token": response.context["token"], "confirm": "1"},
-        )
-        self.assertEqual(response.status_code, 409)
-        self.assertContains(response, "changed since the check", status_code=409)
+        response = self.confirm(response.context["token"])
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "changed since the check")
+        self.assertNotContains(response, "Import now")
         self.assertEqual(HazardArea.objects.get(reference="UP-4").name, "Field by the river")
 
     def test_bad_rows_are_listed_and_nothing_can_be_confirmed(self):
@@ -455,16 +462,19 @@ class BulkUploadTests(EditorTestCase):
             )  # fmt: skip
         )
         response = self.upload(collection)
-        self.assertEqual(response.status_code, 400)
-        self.assertContains(response, "is a Point; hazard areas need", status_code=400)
-        self.assertContains(response, "“maybe” is not one of the allowed values", status_code=400)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "is a Point; hazard areas need")
+        self.assertContains(response, "“maybe” is not one of the allowed values")
+        self.assertNotContains(response, "Import now")
         self.assertIsNone(response.context["token"])
+        self.assertEqual(list(self.upload_folder.iterdir()), [])  # nothing kept to confirm
         self.assertFalse(HazardArea.objects.exists())
 
     def test_a_file_that_is_not_what_it_says_is_a_form_error(self):
+        # The content is checked by the job, whose page reports it.
         response = self.upload(b"<html>Sign in</html>")
-        self.assertEqual(response.status_code, 400)
-        self.assertContains(response, "looks like an HTML page", status_code=400)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "looks like an HTML page")
         response = self.upload(b"", name="areas.geojson")
         self.assertEqual(response.status_code, 400)
         self.assertContains(response, "empty", status_code=400)
@@ -497,10 +507,7 @@ class BulkUploadTests(EditorTestCase):
 
     def test_publish_on_upload_publishes(self):
         response = self.upload(self.areas("UP-7"), publish="on")
-        self.client.post(
-            reverse("admin:contamination_hazardarea_import"),
-            {"token": response.context["token"], "confirm": "1"},
-        )
+        self.confirm(response.context["token"])
         self.assertEqual(HazardArea.objects.get().publication_status, "published")
 
     def test_the_upload_page_is_for_signed_in_staff_only(self):

@@ -104,3 +104,16 @@ class BadQueryTests(TestCase):
         response = self.client.get(reverse("contamination:methodology"))
         self.assertContains(response, 'role="search"')
         self.assertContains(response, reverse("search:search"))
+
+
+class MapLinkTests(TestCase):
+    def test_found_areas_and_records_link_to_the_map_at_their_area(self):
+        country = factories.make_country()
+        agdam = factories.make_unit(country, code="AZ-AGM", name_en="Agdam")
+        factories.make_incident(reference="IN-FARMFIELD")
+        response = search(self.client, "Agdam")
+        self.assertContains(response, 'href="/map/?area=AZ-AGM">show on the map</a>')
+        response = search(self.client, "IN-FARMFIELD")
+        self.assertContains(response, "IN-FARMFIELD")
+        # The district, never the record's exact point.
+        self.assertContains(response, f'href="/map/?area={agdam.code}">show Agdam on the map</a>')

@@ -81,8 +81,9 @@ class RecordPageTests(CacheClearing, TestCase):
         self.assertContains(response, "Child (under 18)")
 
     def test_their_queries_are_pinned(self):
-        # record, citations, history, then the page's own lists.
-        cases = [(self.hazard, 4), (self.release, 3), (self.incident, 4)]
+        # record, citations, history, the data version its citation names, then the page's
+        # own lists.
+        cases = [(self.hazard, 5), (self.release, 4), (self.incident, 5)]
         for record, count in cases:
             with self.subTest(record=record.reference), self.assertNumQueries(count):
                 self.client.get(self.url(record))

@@ -1,11 +1,15 @@
 """Import hazard areas, land releases or incidents from a GIS file (the admin upload's engine)."""
 
 import argparse
+import datetime
 import textwrap
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
 
 from contamination.importers import KINDS, ImportRejected, StoredUpload, import_file
+from contamination.importers.sources import read_named_sources, upsert_sources
 from contamination.models import Organisation
 
 
@@ -22,7 +26,9 @@ DESCRIPTION = textwrap.fill(
     "Import records from GeoJSON, GeoPackage, a zipped Shapefile, KML or CSV (lon/lat "
     "columns or a wkt column, WGS 84). Rows are matched on their reference: new ones are "
     "created, changed ones updated, the rest left alone. Nothing is written if any row has "
-    "a problem; every bad row is listed. Imported records are drafts unless --publish.",
+    "a problem; every bad row is listed. Imported records are drafts unless --publish. "
+    "An incidents CSV with a source_notes column (publisher and date per URL) creates the "
+    "sources it names; without it every URL must be a source in the admin already.",
     width=78,
 )
 
@@ -62,6 +68,13 @@ class Command(BaseCommand):
             "(surveyed_by for hazard areas, organisation for land releases).",
         )
 
+        parser.add_argument(
+            "--accessed-on",
+            type=datetime.date.fromisoformat,
+            help="Access date (YYYY-MM-DD) of the sources a source_notes column creates "
+            "(default: today).",
+        )
+
     def handle(self, *args, kind, file, dry_run, repair, publish, organisation, **options):
         default_organisation = None
         if organisation and kind == "incidents":
@@ -78,20 +91,42 @@ class Command(BaseCommand):
         except ImportRejected as error:
             raise CommandError(str(error)) from None
         try:
-            report = import_file(
-                kind,
-                upload,
-                dry_run=dry_run,
-                repair=repair,
-                publish=publish,
-                organisation=default_organisation,
-                progress=lambda message: self.stderr.write(f"… {message}"),
-            )
+            # Sources and records are written together or not at all.
+            with transaction.atomic():
+                sources_line = self.create_named_sources(kind, file, options["accessed_on"])
+                report = import_file(
+                    kind,
+                    upload,
+                    dry_run=dry_run,
+                    repair=repair,
+                    publish=publish,
+                    organisation=default_organisation,
+                    progress=lambda message: self.stderr.write(f"… {message}"),
+                )
+                if dry_run or not report.ok:
+                    transaction.set_rollback(True)
         finally:
             upload.cleanup()
+        if sources_line:
+            self.stdout.write(sources_line)
         limit = None if options["verbosity"] > 1 else 20
         for line in report.lines(limit)[:-1]:
             self.stdout.write(line)
         if not report.ok:
             raise CommandError(report.summary())
         self.stdout.write(self.style.SUCCESS(report.summary()))
+
+    def create_named_sources(self, kind, file, accessed_on):
+        """Create the sources an incidents CSV names in source_notes; return a report line."""
+        if kind != "incidents" or not file.lower().endswith(".csv"):
+            return ""
+        named, problems = read_named_sources(file)
+        if problems:
+            raise CommandError("Nothing imported: " + " ".join(problems))
+        if not named:
+            return ""
+        created, updated = upsert_sources(named, accessed_on=accessed_on or timezone.localdate())
+        return (
+            f"Sources: {len(named)} named, {created} created, {updated} completed, "
+            f"{len(named) - created - updated} unchanged."
+        )

@@ -7,11 +7,21 @@ from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.text import slugify
 
 from contamination.fields import as_multipolygon
 from contamination.models import AdminArea
 
 BOUNDARY_SOURCE = "Natural Earth 1:10m admin-0/admin-1 (public domain), see data/SOURCES.md"
+
+
+def readable_code(country_code, name_en):
+    """A code for a unit without an ISO 3166-2 code, made from its name: AZ-SHUSHA-CITY.
+
+    A reader recognises the place in the address, unlike the boundary source's own id.
+    """
+    code = f"{country_code}-{slugify(name_en)}".upper()
+    return code[: AdminArea._meta.get_field("code").max_length].rstrip("-")
 
 
 def area_fields(properties):
@@ -26,9 +36,14 @@ def area_fields(properties):
             "name_ru": properties.get("name_ru") or "",
         }
     iso_code = properties.get("iso_3166_2")
+    # The boundary source's own ISO field still starts with the country's code.
+    country_code = (iso_code or properties.get("ne_iso_3166_2") or properties["ne_adm1_code"])[:2]
     return {
-        # Shusha city has no ISO 3166-2 code: fall back to the boundary source's own id.
-        "code": iso_code or properties["ne_adm1_code"],
+        # Shusha city has no ISO 3166-2 code: one made from its name (readable_code).
+        "code": iso_code or readable_code(country_code, properties["name_en"]),
+        "country_code": country_code,
+        # Databases loaded before readable codes keyed such units by this id (AZE-5565).
+        "former_code": properties.get("ne_adm1_code"),
         "iso_code": iso_code,
         "level": AdminArea.Level.UNIT,
         "name_en": properties["name_en"],
@@ -71,10 +86,16 @@ class Command(BaseCommand):
         created = updated = unchanged = 0
         for fields, geometry_json in features:
             geometry = as_multipolygon(GEOSGeometry(json.dumps(geometry_json), srid=4326))
+            country_code = fields.pop("country_code", None)
+            former_code = fields.pop("former_code", None)
             if fields["level"] == AdminArea.Level.UNIT:
-                fields["parent"] = AdminArea.objects.get(code=fields["code"][:2])
+                fields["parent"] = AdminArea.objects.get(code=country_code)
             fields["boundary_source"] = BOUNDARY_SOURCE
             area = AdminArea.objects.filter(code=fields["code"]).first()
+            if area is None and former_code:
+                # Renamed in place, so its records, history and old address (which
+                # redirects: views.area_detail) stay with it.
+                area = AdminArea.objects.filter(code=former_code).first()
             if area is None:
                 AdminArea.objects.create(geometry=geometry, **fields)
                 created += 1

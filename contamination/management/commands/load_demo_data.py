@@ -1,5 +1,7 @@
 """Generate deterministic demo records, every one marked is_demo and published."""
 
+import dataclasses
+
 from django.core.management.base import BaseCommand, CommandError
 
 from contamination import demo
@@ -11,7 +13,9 @@ class Command(BaseCommand):
         "Generate demo hazard areas (both categories), land releases (all three methods, with "
         "items found) and incidents with casualties over 2020-2026, inside the Karabakh and "
         "East Zangezur units. Every row is is_demo=True and published. Deterministic for a "
-        "seed. Needs the boundaries (load_boundaries) first."
+        "seed. No demo incidents are generated (and existing ones are removed) once real "
+        "incidents exist. --remove deletes every demo record. Needs the boundaries "
+        "(load_boundaries) first."
     )
 
     def add_arguments(self, parser):
@@ -34,8 +38,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--replace", action="store_true", help="Delete the existing demo records first."
         )
+        parser.add_argument(
+            "--remove",
+            action="store_true",
+            help="Delete every demo record and generate none (what `make run DEMO=0` uses).",
+        )
 
-    def handle(self, *args, seed, scale, if_empty, replace, **options):
+    def handle(self, *args, seed, scale, if_empty, replace, remove, **options):
+        if remove:
+            removed = demo.delete_demo_records()
+            self.stdout.write(f"Demo data removed ({removed:,} records).")
+            return
+        has_real_incidents = Incident.objects.filter(is_demo=False).exists()
+        if has_real_incidents:
+            # Real incidents and generated ones must never be counted together.
+            removed = demo.delete_demo_incidents()
+            if removed:
+                self.stdout.write(f"Real incidents exist: {removed:,} demo incidents removed.")
         if scale <= 0:
             raise CommandError("--scale must be positive.")
         if not AdminArea.objects.units().exists():
@@ -60,6 +79,8 @@ class Command(BaseCommand):
                 for name, base in demo.BASE_COUNTS.items()
             }
         )
+        if has_real_incidents:
+            counts = dataclasses.replace(counts, incidents=0)
         if min(counts.hazard_areas, counts.land_releases, counts.incidents) < 0:
             raise CommandError("Counts must not be negative.")
         created = demo.generate(seed, counts, progress=self.stderr.write)

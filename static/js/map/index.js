@@ -35,6 +35,7 @@ import {
   areaPopup,
   areaTooltip,
   clusterPopup,
+  periodText,
   RECORD_LINES,
   recordPopup,
   recordTitle,
@@ -203,7 +204,13 @@ class AtlasMap {
   bindArea(feature, layer) {
     const p = feature.properties || {};
     if (this.mode.areaInfo === "tooltip") layer.bindTooltip(areaTooltip(p));
-    else layer.bindPopup(areaPopup(p, areaUrl(this.config, areaCode(p))));
+    else {
+      // Bound as a function: the period is read when the popup opens, after any filter change.
+      layer.bindPopup(() => {
+        const { start, end } = this.state.filters;
+        return areaPopup(p, areaUrl(this.config, areaCode(p)), periodText(start, end));
+      });
+    }
   }
 
   async loadAreas() {
@@ -223,7 +230,11 @@ class AtlasMap {
   /* Look at the country, or at the page's area, the first time the boundaries arrive. */
   fitOnce() {
     if (this.fitted) return;
-    if (this.mode.fit === "country" && !this.state.center && this.areasLayer.getBounds().isValid()) {
+    const linkedArea = this.mode.fit === "country" && !this.state.center && this.state.filters.area;
+    // "Open Agdam in the map explorer" and search results link here with ?area=: look at it.
+    if (linkedArea && this.zoomToArea(this.state.filters.area)) {
+      this.fitted = true;
+    } else if (this.mode.fit === "country" && !this.state.center && this.areasLayer.getBounds().isValid()) {
       // Without a position in the address, show the whole country whatever the window size.
       this.fitted = true;
       this.map.fitBounds(this.areasLayer.getBounds(), { padding: [4, 4] });
@@ -240,11 +251,14 @@ class AtlasMap {
 
   // Choosing an area in the filters also brings it into view (the address follows).
   zoomToArea(code) {
+    let found = false;
     this.areasLayer.eachLayer((layer) => {
       if (areaCode(layer.feature.properties || {}) === code) {
         this.map.fitBounds(layer.getBounds(), { padding: [20, 20] });
+        found = true;
       }
     });
+    return found;
   }
 
   /* --- Records --------------------------------------------------------------------------- */

@@ -30,7 +30,15 @@ export function areaTooltip(p) {
   return escapeHtml(areaName(p)) + ": " + formatNumber(p.hazard_km2, 1) + " km²";
 }
 
-export function areaPopup(p, url) {
+/* The period a date filter sets, in words, or "" when the figures cover every date. */
+export function periodText(start, end) {
+  if (start && end) return "Records dated " + start + " to " + end;
+  if (start) return "Records dated from " + start;
+  if (end) return "Records dated up to " + end;
+  return "";
+}
+
+export function areaPopup(p, url, period = "") {
   const rows = [
     ["Hazard area still to release", formatNumber(p.hazard_km2, 2) + " km²"],
     ["Share of the area", formatNumber(p.share_pct, 2) + " %"],
@@ -47,6 +55,7 @@ export function areaPopup(p, url) {
   const table = rows.map(([name, value]) => `<tr><th scope="row">${name}</th><td>${value}</td></tr>`);
   return (
     `<strong>${recordLink(url, areaName(p))}</strong>` +
+    (period ? `<br><span class="popup-period">${escapeHtml(period)}</span>` : "") +
     `<table class="popup-table">${table.join("")}</table>` +
     recordLink(url, "Area page")
   );
