@@ -43,6 +43,8 @@ def latest_running_total(area):
         .exclude(since=None)
         .exclude(as_of=None)
         .select_related("statement__speaker_organisation", "statement__speaker_person", "scope")
+        # The scope's boundary can be megabytes (the country); the sentence needs its name only.
+        .defer("scope__geometry")
         .order_by("-as_of", "-statement__date", "-pk")
         .first()
     )
