@@ -56,7 +56,8 @@ COMPARISONS = {
 }
 
 KINDS = set(Organisation.Kind.values)
-UNTITLED = "(title not recorded)"
+# Many stored copies show no headline: the title stays empty, an editor's to-do in the admin.
+UNTITLED = ""
 
 
 def parse_partial_date(value, field_name):
@@ -189,7 +190,6 @@ class Command(BaseCommand):
     def load_source(self, item):
         values = {
             "publisher": item.get("publisher") or "",
-            # Many stored copies show no headline; the column is required, so say so.
             "title": item.get("title") or UNTITLED,
             "published_on": parse_partial_date(item.get("published_on"), "published_on"),
             "archived_url": item.get("archived_url") or "",
