@@ -803,12 +803,29 @@ class OrganisationAdmin(admin.ModelAdmin):
         return request.user.is_superuser and super().has_delete_permission(request, obj)
 
 
+class SourceTitleFilter(admin.SimpleListFilter):
+    """Untitled sources are an editor's to-do: public pages can only name their publisher."""
+
+    title = "title"
+    parameter_name = "title"
+
+    def lookups(self, request, model_admin):
+        return [("missing", "Missing (to do)"), ("present", "Recorded")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "missing":
+            return queryset.filter(title="")
+        if self.value() == "present":
+            return queryset.exclude(title="")
+        return queryset
+
+
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
     # A URL typed without a scheme is taken as https (Django 6's default).
     formfield_overrides = {URLField: {"assume_scheme": "https"}}
     list_display = ["publisher", "title", "published_on", "language", "is_reprint"]
-    list_filter = ["language", "is_reprint", "publisher"]
+    list_filter = [SourceTitleFilter, "language", "is_reprint", "publisher"]
     search_fields = ["publisher", "title", "url"]
     date_hierarchy = "published_on"
     readonly_fields = ["created_at", "updated_at"]

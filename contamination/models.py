@@ -238,7 +238,12 @@ class Source(models.Model):
     """A document cited as a source, by records and by what the site quotes."""
 
     publisher = models.CharField(max_length=200, help_text="Who published the document.")
-    title = models.CharField(max_length=500, help_text="The document's title.")
+    title = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="The document's title. Leave empty when unknown: the admin lists untitled "
+        "sources as a to-do, and public pages name the publisher instead.",
+    )
     url = models.URLField(max_length=1000, blank=True, help_text="Where it was published.")
     published_on = models.DateField(null=True, blank=True, help_text="Publication date.")
     accessed_on = models.DateField(null=True, blank=True, help_text="When it was last read.")
@@ -266,7 +271,7 @@ class Source(models.Model):
 
     def __str__(self):
         date = f", {self.published_on:%Y-%m-%d}" if self.published_on else ""
-        return f"{self.publisher}: {self.title}{date}"
+        return f"{self.publisher}: {self.title or '(untitled)'}{date}"
 
 
 class Record(models.Model):

@@ -26,6 +26,7 @@ class ClaimInlineForm(forms.ModelForm):
             "scope",
             "scope_note",
             "note",
+            "editors_note",
             "figures_row",
         ]
         widgets = {
@@ -46,7 +47,7 @@ class ClaimInline(admin.StackedInline):
             "When and where",
             {"fields": [("as_of", "as_of_precision", "since"), "scope", "scope_note"]},
         ),
-        ("Notes", {"fields": ["note", "figures_row"]}),
+        ("Notes", {"fields": ["note", "editors_note", "figures_row"]}),
     ]
 
 
@@ -173,7 +174,7 @@ class MetricAdmin(admin.ModelAdmin):
 class ClaimAdmin(admin.ModelAdmin):
     list_display = ["statement", "metric", "value_display", "as_of", "scope"]
     list_filter = ["metric", "qualifier", "statement__publication_status"]
-    search_fields = ["excerpt", "statement__reference", "note"]
+    search_fields = ["excerpt", "statement__reference", "note", "editors_note"]
     autocomplete_fields = ["statement"]
     list_select_related = [
         "statement__speaker_person",

@@ -338,6 +338,10 @@ class Claim(models.Model):
         AT_LEAST = "at_least", "at least"
         UP_TO = "up_to", "up to"
         LESS_THAN = "less_than", "less than"
+        # Distinct from "about" and "more than": the speaker's own word is kept.
+        ALMOST = "almost", "almost"
+        NEARLY = "nearly", "nearly"
+        OVER = "over", "over"
 
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="claims")
     position = models.PositiveSmallIntegerField(default=0, help_text="Order within the statement.")
@@ -386,6 +390,10 @@ class Claim(models.Model):
         max_length=300, blank=True, help_text="How the scope was stated (e.g. 'liberated areas')."
     )
     note = models.TextField(blank=True, help_text="Caveats shown with the claim.")
+    editors_note = models.TextField(
+        blank=True,
+        help_text="Compilers' working notes for editors; shown only in the admin, never in public.",
+    )
     figures_row = models.PositiveIntegerField(
         null=True, blank=True, help_text="Line of the row in figures.csv this claim comes from."
     )

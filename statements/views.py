@@ -94,7 +94,7 @@ def json_ld(request, statement, claims):
     else:
         creator = {"@type": "Organization", "name": statement.speaker_organisation.name}
     sources = [
-        {"@type": "CreativeWork", "name": c.source.title, "url": c.source.url}
+        {"@type": "CreativeWork", "name": c.source.title or c.source.publisher, "url": c.source.url}
         for c in statement.citations.all()
         if c.source.url
     ]

@@ -22,8 +22,8 @@ SOURCE_NOTE = re.compile(
 )
 
 
-# What a source without a recorded title is called until an editor gives its title.
-UNTITLED = "Report"
+# The list records no titles: they stay empty, an editor's to-do in the admin (Title: missing).
+UNTITLED = ""
 
 
 @dataclass(frozen=True)

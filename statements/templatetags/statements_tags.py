@@ -1,7 +1,9 @@
-"""Template tags for pages outside the statements app (the home page)."""
+"""Template tags for pages outside the statements app (home, statistics, area pages)."""
 
 from django import template
 
+from contamination.models import AdminArea
+from statements import coverage
 from statements.models import Statement
 
 register = template.Library()
@@ -12,3 +14,17 @@ def latest_statements(count=5):
     """The newest published statements, dated ones first (1 query)."""
     statements = Statement.objects.published().with_speaker()[: int(count)]
     return {"statements": statements}
+
+
+@register.inclusion_tag("statements/includes/casualty_coverage.html")
+def casualty_coverage(area=None):
+    """How much of the latest official running total for `area` the records hold (3 queries).
+
+    With no area (a page over every record) the country is used when there is exactly one.
+    """
+    if area is None:
+        countries = list(
+            AdminArea.objects.filter(level=AdminArea.Level.COUNTRY).defer("geometry")[:2]
+        )
+        area = countries[0] if len(countries) == 1 else None
+    return {"coverage": coverage.casualty_coverage(area)}

@@ -30,7 +30,7 @@ class LoadStatementsTests(TestCase):
     def setUpTestData(cls):
         call_command("load_boundaries", stdout=io.StringIO())
         cls.data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
-        cls.summary = load()
+        cls.summary = load(figures="")
 
     def test_every_statement_is_loaded_published_and_not_demo(self):
         keys = {item["key"] for item in self.data["statements"]}
@@ -115,7 +115,7 @@ class LoadStatementsTests(TestCase):
     def test_a_second_run_changes_nothing(self):
         events_before = Statement.pgh_event_model.objects.count()
         claims_before = list(Claim.objects.order_by("pk").values_list("pk", "value"))
-        summary = load()
+        summary = load(figures="")
         self.assertIn("Statements: 0 created, 0 updated", summary)
         self.assertIn("claims: 0 created, 0 updated", summary)
         self.assertIn("sources: 0 created, 0 updated", summary)
@@ -126,7 +126,7 @@ class LoadStatementsTests(TestCase):
 
     def test_a_retracted_statement_stays_retracted_on_reload(self):
         Statement.objects.filter(reference=SEED_KEY).retract("Checked against the original.")
-        load()
+        load(figures="")
         seed = Statement.objects.get(reference=SEED_KEY)
         self.assertEqual(seed.publication_status, "retracted")
 

@@ -1,7 +1,10 @@
 """Load the statements, people, organisations, sources and claims in data/statements/."""
 
+import calendar
+import csv
 import datetime
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -9,12 +12,22 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.text import slugify
 
 from contamination.models import AdminArea, Organisation, Source
 from contamination.querysets import PublicationStatus
-from statements.models import Claim, DatePrecision, Metric, Person, Statement, StatementSource
+from statements.models import (
+    Claim,
+    DatePrecision,
+    Metric,
+    Person,
+    Statement,
+    StatementSource,
+    format_number,
+)
 
 DEFAULT_FILE = Path(settings.BASE_DIR) / "data" / "statements" / "statements.json"
+DEFAULT_FIGURES_FILE = Path(settings.BASE_DIR) / "data" / "statements" / "figures-2.csv"
 
 # What the records can be set beside, per metric code of the data file. Metrics not named
 # here are left as they are, so a comparison an editor picks in the admin survives a reload.
@@ -43,7 +56,8 @@ COMPARISONS = {
 }
 
 KINDS = set(Organisation.Kind.values)
-UNTITLED = "(title not recorded)"
+# Many stored copies show no headline: the title stays empty, an editor's to-do in the admin.
+UNTITLED = ""
 
 
 def parse_partial_date(value, field_name):
@@ -73,7 +87,8 @@ class Counter(dict):
 
 class Command(BaseCommand):
     help = (
-        "Load data/statements/statements.json: metrics, organisations, people, sources, "
+        "Load data/statements/statements.json and data/statements/figures-2.csv: metrics, "
+        "organisations, people, sources, "
         "statements (published, not demo) and their claims. Idempotent: rows are matched on the "
         "file's stable keys (organisations on their name, sources on their URL, claims on their "
         "position in the statement) and only written when they changed. A statement an editor "
@@ -82,8 +97,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--file", default=str(DEFAULT_FILE), help="The data file to load.")
+        parser.add_argument(
+            "--figures",
+            default=str(DEFAULT_FIGURES_FILE),
+            help="A CSV of official figures (indicator, value, unit, as_of, source_name, "
+            "source_url, note) loaded as one organisation statement per row; '' skips it.",
+        )
 
-    def handle(self, *args, file, **options):
+    def handle(self, *args, file, figures="", **options):
         path = Path(file)
         if not path.exists():
             raise CommandError(f"No data file at {path}.")
@@ -108,6 +129,8 @@ class Command(BaseCommand):
                     raise CommandError(
                         f"Statement {item.get('key')!r} refers to an unknown key {error}."
                     ) from None
+            if figures:
+                FiguresLoader(self).load(Path(figures))
         self.stdout.write(
             f"Statements: {self.counts.line('statement')}; claims: {self.counts.line('claim')}; "
             f"people: {self.counts.line('person')}; organisations: "
@@ -167,7 +190,6 @@ class Command(BaseCommand):
     def load_source(self, item):
         values = {
             "publisher": item.get("publisher") or "",
-            # Many stored copies show no headline; the column is required, so say so.
             "title": item.get("title") or UNTITLED,
             "published_on": parse_partial_date(item.get("published_on"), "published_on"),
             "archived_url": item.get("archived_url") or "",
@@ -271,3 +293,376 @@ class Command(BaseCommand):
                 "figures_row": item.get("figures_row"),
             },
         )
+
+
+# The end of the 2020 war (ceasefire of 10 November 2020), from which running totals count.
+WAR_END = datetime.date(2020, 11, 10)
+
+# Metrics the figures file needs that statements.json does not define.
+FIGURE_METRICS = {
+    "civilian_casualties_since_2020": (
+        "Civilian mine/ERW casualties since the end of the 2020 war",
+        "people",
+        Metric.Comparison.CIVILIAN_CASUALTIES,
+    ),
+    "casualties_in_period": (
+        "Mine/ERW casualties in a stated period",
+        "people",
+        Metric.Comparison.CASUALTIES,
+    ),
+    "ap_mines_found_in_period": (
+        "Anti-personnel mines found in a stated period",
+        "mines",
+        Metric.Comparison.AP_MINES_FOUND,
+    ),
+    "at_mines_found_in_period": (
+        "Anti-vehicle mines found in a stated period",
+        "mines",
+        Metric.Comparison.AT_MINES_FOUND,
+    ),
+    "mines_found_in_period": (
+        "Mines found in a stated period",
+        "mines",
+        Metric.Comparison.MINES_FOUND,
+    ),
+    "uxo_found_in_period": (
+        "Unexploded ordnance found in a stated period",
+        "items",
+        Metric.Comparison.UXO_FOUND,
+    ),
+    "civilian_share_of_deaths_pct": ("Share of mine deaths who were civilians", "pct", ""),
+    "incidents_outside_recorded_minefields_pct": (
+        "Share of mine incidents outside recorded minefields",
+        "pct",
+        "",
+    ),
+}
+
+# indicator of the figures file -> (metric code, what is counted, period kind). The period
+# kind says where the counted period starts; "as of" is always its end.
+FIGURE_INDICATORS = {
+    "mine_victims_since_2020": (
+        "casualties_since_2020",
+        "people killed or injured by mines",
+        "war",
+    ),
+    "civilian_mine_victims_since_2020": (
+        "civilian_casualties_since_2020",
+        "civilians killed or injured by mines",
+        "war",
+    ),
+    "mine_incidents_since_2020": ("incidents_since_2020", "mine incidents", "war"),
+    "ap_mines_found_since_2020": (
+        "ap_mines_found_since_2020",
+        "anti-personnel mines found",
+        "war",
+    ),
+    "at_mines_found_since_2020": ("at_mines_found_since_2020", "anti-vehicle mines found", "war"),
+    "uxo_found_since_2020": ("uxo_found_since_2020", "unexploded ordnance items found", "war"),
+    "mines_uxo_found_since_2020": (
+        "items_found_since_2020",
+        "mines and unexploded ordnance items found",
+        "war",
+    ),
+    "area_cleared_since_2020": ("area_cleared_since_2020", "of land cleared", "war"),
+    "area_cleared_in_month": ("area_cleared_in_period", "of land cleared", "month"),
+    "area_cleared_in_week": ("area_cleared_in_period", "of land cleared", "week"),
+    "ap_mines_found_in_month": ("ap_mines_found_in_period", "anti-personnel mines found", "month"),
+    "at_mines_found_in_month": ("at_mines_found_in_period", "anti-vehicle mines found", "month"),
+    "mines_found_in_month": ("mines_found_in_period", "mines found", "month"),
+    "uxo_found_in_month": ("uxo_found_in_period", "unexploded ordnance items found", "month"),
+    "mine_victims_in_month": ("casualties_in_period", "people killed or injured by mines", "month"),
+    "mine_victims_in_year": ("casualties_in_year", "people killed or injured by mines", "year"),
+    "mine_victims_in_year_to_date": (
+        "casualties_in_period",
+        "people killed or injured by mines",
+        "year_to_date",
+    ),
+    "mine_victims_last_30_years": (
+        "casualties_cumulative",
+        "people killed or injured by mines over the last 30 years",
+        "open",
+    ),
+    "civilian_share_of_mine_deaths": (
+        "civilian_share_of_deaths_pct",
+        "of the people killed by mines were civilians",
+        "open",
+    ),
+    "share_of_mine_incidents_outside_recorded_minefields": (
+        "incidents_outside_recorded_minefields_pct",
+        "of mine incidents happened outside recorded minefields",
+        "open",
+    ),
+}
+
+# The unit column says how exact the figure is; the qualifier keeps that distinction.
+FIGURE_UNITS = {"people": "people", "ha": "ha", "mines": "mines", "items": "items"}
+FIGURE_UNITS |= {"incidents": "incidents", "percent": "pct"}
+FIGURE_QUALIFIERS = {
+    "approx.": Claim.Qualifier.ABOUT,
+    "lower bound": Claim.Qualifier.AT_LEAST,
+}
+
+# Who gave the figure, from the start of the compiled source name; the rest of the name
+# ("(via AzerNews)") says which outlet carried it. Outlets that published a figure in their
+# own voice are the speaker themselves.
+FIGURE_SPEAKERS = [
+    ("ANAMA", "Azerbaijan National Agency for Mine Action", "national_authority"),
+    ("State mine clearance agency", "Azerbaijan National Agency for Mine Action", ""),
+    ("Jabrayil prosecutor / ANAMA", "Azerbaijan National Agency for Mine Action", ""),
+    (
+        "Ministry of Foreign Affairs",
+        "Ministry of Foreign Affairs of the Republic of Azerbaijan",
+        "",
+    ),
+    ("Foreign Minister", "Ministry of Foreign Affairs of the Republic of Azerbaijan", ""),
+    (
+        "Prosecutor General",
+        "Prosecutor General's Office of the Republic of Azerbaijan",
+        "government",
+    ),
+    ("Azerbaijan Campaign", "Azerbaijan Campaign to Ban Landmines", "ngo"),
+    ("Azerbaijani official data", "Government of the Republic of Azerbaijan", "government"),
+    ("Official data", "Government of the Republic of Azerbaijan", "government"),
+    ("Azerbaijani briefing", "Government of the Republic of Azerbaijan", "government"),
+    ("News.Az", "News.az", "media"),
+]
+
+# The speaker's own word, from the quotation that opens a compilers' note ("'almost 380 ...'").
+# Order matters: "more than" before "over", and a word is matched whole.
+QUOTED_QUALIFIERS = [
+    ("almost", Claim.Qualifier.ALMOST),
+    ("nearly", Claim.Qualifier.NEARLY),
+    ("more than", Claim.Qualifier.MORE_THAN),
+    ("artıq", Claim.Qualifier.MORE_THAN),  # Azerbaijani: "more than"
+    ("çox", Claim.Qualifier.MORE_THAN),  # Azerbaijani: "more than"
+    ("at least", Claim.Qualifier.AT_LEAST),
+    ("over", Claim.Qualifier.OVER),
+    ("up to", Claim.Qualifier.UP_TO),
+    ("about", Claim.Qualifier.ABOUT),
+]
+
+
+def speakers_qualifier(note):
+    """The qualifier the quoted words of a note use, or None when it quotes none."""
+    match = re.match(r"\s*'([^']+)'", note or "")
+    if match is None:
+        return None
+    words = match.group(1).lower()
+    for word, qualifier in QUOTED_QUALIFIERS:
+        if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", words):
+            return qualifier
+    return None
+
+
+FIGURE_COLUMNS = ["indicator", "value", "unit", "as_of", "source_name", "source_url", "note"]
+
+
+def month_name(day):
+    return f"{calendar.month_name[day.month]} {day.year}"
+
+
+def long_date(day, precision):
+    if precision == DatePrecision.MONTH:
+        return month_name(day)
+    if precision == DatePrecision.YEAR:
+        return str(day.year)
+    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
+
+
+class FiguresLoader:
+    """Load a figures CSV: one published organisation statement with one claim per row.
+
+    The compiled `note` column is kept as the claim's editors' note (admin only); the public
+    text of each statement is written here from the row's own value, unit and period.
+    """
+
+    def __init__(self, command):
+        self.command = command
+
+    def load(self, path):
+        if not path.exists():
+            raise CommandError(f"No figures file at {path}.")
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = set(FIGURE_COLUMNS) - set(reader.fieldnames or [])
+            if missing:
+                raise CommandError(f"{path.name}: missing columns {', '.join(sorted(missing))}.")
+            rows = list(reader)
+        country = AdminArea.objects.with_code("AZ").first()
+        if country is None:
+            raise CommandError("No area with code 'AZ'; run load_boundaries first.")
+        metrics = {}
+        for code, (label, unit, comparison) in FIGURE_METRICS.items():
+            metrics[code] = self.command.upsert(
+                "metric",
+                Metric,
+                {"code": code},
+                {"label": label, "unit": unit, "comparison": comparison},
+            )
+        references = set()
+        for line, row in enumerate(rows, start=2):
+            try:
+                self.load_row(row, line, country, metrics, references)
+            except ValidationError as error:
+                raise CommandError(f"{path.name}, line {line}: {error}") from None
+
+    def metric(self, code, metrics):
+        if code not in metrics:
+            metrics[code] = Metric.objects.filter(code=code).first()
+            if metrics[code] is None:
+                raise CommandError(f"Metric {code!r} is not defined; load statements.json first.")
+        return metrics[code]
+
+    def speaker(self, source_name):
+        matches = [
+            (name, kind) for prefix, name, kind in FIGURE_SPEAKERS if source_name.startswith(prefix)
+        ]
+        if matches:
+            name, kind = matches[0]
+        else:
+            # An outlet's own figure: "Trend (editorial note)" -> Trend.
+            name, kind = source_name.split(" (")[0].strip(), "media"
+        organisation = Organisation.objects.filter(name=name).first()
+        if organisation is None:
+            organisation = self.command.upsert(
+                "organisation",
+                Organisation,
+                {"name": name},
+                {"kind": kind or "other", "country": "AZ"},
+            )
+        return organisation
+
+    def load_row(self, row, line, country, metrics, references):
+        indicator = row["indicator"].strip()
+        if indicator not in FIGURE_INDICATORS:
+            raise CommandError(f"Line {line}: unknown indicator {indicator!r}.")
+        metric_code, counted, period = FIGURE_INDICATORS[indicator]
+        unit_text = row["unit"].strip()
+        base_unit, _, qualifier_text = unit_text.partition(" (")
+        qualifier_text = qualifier_text.rstrip(")")
+        if base_unit not in FIGURE_UNITS or (
+            qualifier_text and qualifier_text not in FIGURE_QUALIFIERS
+        ):
+            raise CommandError(f"Line {line}: unknown unit {unit_text!r}.")
+        unit = FIGURE_UNITS[base_unit]
+        qualifier = FIGURE_QUALIFIERS.get(qualifier_text, Claim.Qualifier.EXACTLY)
+        if qualifier != Claim.Qualifier.EXACTLY:
+            qualifier = speakers_qualifier(row["note"]) or qualifier
+        try:
+            value = Decimal(row["value"].strip())
+        except ArithmeticError:
+            raise CommandError(f"Line {line}: {row['value']!r} is not a number.") from None
+        as_of_text = row["as_of"].strip()
+        as_of = parse_partial_date(as_of_text, f"line {line}")
+        if as_of is None:
+            raise CommandError(f"Line {line}: the figure needs the date it counts to.")
+        precision = [DatePrecision.YEAR, DatePrecision.MONTH, DatePrecision.DAY][
+            len(as_of_text.split("-")) - 1
+        ]
+        if precision == DatePrecision.MONTH:
+            # "2025-02" counts to the end of February, not its first day.
+            as_of = as_of.replace(day=calendar.monthrange(as_of.year, as_of.month)[1])
+        since = {
+            "war": WAR_END,
+            "month": as_of.replace(day=1),
+            "year": as_of.replace(month=1, day=1),
+            "year_to_date": as_of.replace(month=1, day=1),
+        }.get(period)
+        if period == "week":
+            since = as_of - datetime.timedelta(days=6)
+
+        speaker = self.speaker(row["source_name"])
+        number = format_figure(value, unit, qualifier)
+        excerpt = f"{number} {counted}" if unit != "pct" and unit != "ha" else number
+        sentence_counted = counted if excerpt == number else ""
+        when = {
+            "war": f"between 10 November 2020 and {long_date(as_of, precision)}",
+            "month": f"in {month_name(as_of)}",
+            "week": f"in the week to {long_date(as_of, precision)}",
+            "year": f"in {as_of.year}",
+            "year_to_date": f"from 1 January to {long_date(as_of, precision)}",
+            "open": f"(figure given {'on' if precision == DatePrecision.DAY else 'in'} "
+            f"{long_date(as_of, precision)})",
+        }[period]
+        text = " ".join(
+            part for part in [f"{speaker.name} reported", excerpt, sentence_counted, when] if part
+        )
+        text += "."
+
+        # Built from the public words, never the file's indicator code: it is the page address.
+        base = slugify(f"{speaker.acronym or speaker.name} {as_of_text} {counted}")[:90]
+        reference, suffix = base, 2
+        while reference in references:
+            reference, suffix = f"{base}-{suffix}", suffix + 1
+        references.add(reference)
+
+        existing = Statement.objects.filter(reference=reference).first()
+        status = PublicationStatus.PUBLISHED
+        if existing is not None and existing.publication_status == PublicationStatus.RETRACTED:
+            status = PublicationStatus.RETRACTED
+        statement = self.command.upsert(
+            "statement",
+            Statement,
+            {"reference": reference},
+            {
+                "side": "az",
+                "speaker_person": None,
+                "speaker_organisation": speaker,
+                "speaker_role": "",
+                "date": as_of,
+                "date_precision": precision,
+                "date_note": "Dated by the end of the period the figure counts; the report "
+                "that carried it may have been published later.",
+                "occasion": Statement.Occasion.NEWS_REPORT,
+                "text_kind": Statement.TextKind.PARAPHRASE,
+                "language": "en",
+                "text": text,
+                "note": "",
+                "publication_status": status,
+                "is_demo": False,
+            },
+        )
+        url = row["source_url"].strip()
+        name = row["source_name"].strip()
+        # "ANAMA (via AzerNews/Today.az)" was published by AzerNews/Today.az.
+        outlet = name.split("(via ")[-1].rstrip(")") if "(via " in name else name.split(" (")[0]
+        source = self.command.load_source({"url": url, "publisher": outlet.strip()})
+        self.command.upsert(
+            "citation", StatementSource, {"statement": statement, "source": source}, {"position": 0}
+        )
+        statement.citations.exclude(source=source).delete()
+        self.command.upsert(
+            "claim",
+            Claim,
+            {"statement": statement, "position": 0},
+            {
+                "excerpt": excerpt,
+                "metric": self.metric(metric_code, metrics),
+                "value": value,
+                "value_max": None,
+                "unit": unit,
+                "qualifier": qualifier,
+                "as_of": as_of,
+                "as_of_precision": precision,
+                "since": since,
+                "scope": country,
+                "scope_note": "",
+                "note": "",
+                "editors_note": f"{row['note'].strip()} [compiled source name: "
+                f"{row['source_name'].strip()}; figures-2.csv line {line}]",
+                "figures_row": None,
+            },
+        )
+        statement.claims.filter(position__gte=1).delete()
+
+
+def format_figure(value, unit, qualifier):
+    """'about 1,500 ha', 'at least 196,000': the figure as the public text states it."""
+    words = "" if qualifier == Claim.Qualifier.EXACTLY else f"{Claim.Qualifier(qualifier).label} "
+    number = format_number(value)
+    if unit == "pct":
+        return f"{words}{number}%"
+    if unit == "ha":
+        return f"{words}{number} ha"
+    return f"{words}{number}"
