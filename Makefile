@@ -91,3 +91,8 @@ backup-prune:
 # AUDIT_URL=https://… measures a live server instead of one started for the audit.
 audit-ratelimit: setup
 	$(BIN)/python scripts/audit_ratelimit.py $(if $(AUDIT_URL),--url "$(AUDIT_URL)")
+
+# Every "Done when" figure of the hardening work one machine can measure (docs/security.md).
+# ONLY="privacy deploy" runs some of the checks: privacy, accounts, ratelimit, backup, deploy, imports.
+audit: setup
+	$(BIN)/python scripts/audit.py $(foreach check,$(ONLY),--only $(check))
