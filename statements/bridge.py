@@ -9,6 +9,8 @@ import calendar
 import datetime
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from contamination import stats
 from statements.models import DatePrecision, Metric
 from statements.units import UNITS, convert, unit_label, units_compatible
@@ -79,6 +81,12 @@ BREAKDOWN_LABELS = {
 }
 
 
+UNDATED_NOTE = (
+    "Neither the claim nor the statement is dated, so it is set beside the latest records, "
+    "counted to today; the figure may refer to an earlier date."
+)
+
+
 def end_of_period(value, precision):
     """The last day a partial date can mean: 2024-05 (month) -> 2024-05-31."""
     if value is None or precision == DatePrecision.UNKNOWN:
@@ -101,6 +109,7 @@ class RecordedComparison:
     comparison: str = ""
     value: float | None = None  # the recorded value in the claim's unit
     unit: str = ""
+    note: str = ""  # how the records were chosen, when the claim itself does not say
 
     @property
     def is_available(self):
@@ -175,8 +184,12 @@ def compare(claim, cache=None):
             None, "The claim names no area that the records could be counted in."
         )
     as_of = as_of_for(claim)
+    note = ""
     if as_of is None:
-        return RecordedComparison(None, "Neither the claim nor the statement is dated.")
+        # An undated figure is still worth setting beside the records, but only the latest
+        # ones can be chosen, and the reader must be told the date is ours, not the claim's.
+        as_of = timezone.localdate()
+        note = UNDATED_NOTE
     if needs_start and claim.since is None:
         return RecordedComparison(None, "The claim gives no start date for the period it counts.")
     arguments = {"as_of": as_of, **kwargs}
@@ -192,4 +205,6 @@ def compare(claim, cache=None):
     value, unit = recorded.value, recorded.unit
     if units_compatible(claim.unit, recorded.unit) and UNITS[recorded.unit].dimension == "area":
         value, unit = convert(float(value), recorded.unit, claim.unit), claim.unit
-    return RecordedComparison(recorded, value=value, unit=unit, comparison=claim.metric.comparison)
+    return RecordedComparison(
+        recorded, value=value, unit=unit, comparison=claim.metric.comparison, note=note
+    )

@@ -28,6 +28,7 @@ class Chart:
     x_ticks: list = field(default_factory=list)  # (x, label)
     y_ticks: list = field(default_factory=list)  # (y, label)
     undated: int = 0
+    unscoped: int = 0  # figures for no one country (e.g. global totals), never plotted
     width: int = WIDTH
     height: int = HEIGHT
     left: int = LEFT
@@ -70,7 +71,12 @@ def metric_chart(metric, rows):
     unit = metric.unit
     dated = []
     undated = 0
+    unscoped = 0
     for claim, comparison in rows:
+        if claim.scope_id is None:
+            # A global figure on a national chart would read as a national one.
+            unscoped += 1
+            continue
         on = bridge.as_of_for(claim)
         if on is None or not (claim.unit == unit or convertible(claim.unit, unit)):
             undated += 1
@@ -81,7 +87,7 @@ def metric_chart(metric, rows):
         if comparison.has_records:
             recorded = in_unit(comparison.recorded.value, comparison.recorded.unit, unit)
         dated.append((on, low, high, recorded, claim))
-    chart = Chart(unit=unit_label(unit), undated=undated)
+    chart = Chart(unit=unit_label(unit), undated=undated, unscoped=unscoped)
     if not dated:
         return chart
 

@@ -159,6 +159,11 @@ def side_label(code):
     return SIDE_LABELS.get(code, code.upper())
 
 
+# Marks of words left out ("…", "[…]", "(…)", "..."): a text carrying one is not one
+# contiguous quotation, however exactly its fragments are quoted.
+ELISION_MARKS = ("…", "...")
+
+
 @track_history()
 class Statement(Record):
     class Occasion(models.TextChoices):
@@ -273,6 +278,16 @@ class Statement(Record):
     @property
     def is_verbatim(self):
         return self.text_kind == self.TextKind.VERBATIM
+
+    @property
+    def is_contiguous_quotation(self):
+        """A quotation of one unbroken passage: the only text labelled "verbatim"."""
+        return self.is_verbatim and not any(mark in self.text for mark in ELISION_MARKS)
+
+    @property
+    def is_excerpt(self):
+        """Quoted fragments joined or cut by elision marks: words as published, not all."""
+        return self.is_verbatim and not self.is_contiguous_quotation
 
     @property
     def opens_with_quotation_mark(self):

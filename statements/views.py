@@ -180,7 +180,9 @@ def metric_detail(request, code):
     chart = charts.metric_chart(metric, rows)
     context = {
         "metric": metric,
-        "rows": rows,
+        # Figures for no one country (global totals) are listed apart, never as national ones.
+        "rows": [row for row in rows if row[0].scope_id is not None],
+        "unscoped_rows": [row for row in rows if row[0].scope_id is None],
         "chart": chart,
         "has_demo": any(c.is_available and c.recorded.is_demo for _, c in rows),
         "has_comparison": bool(metric.comparison),

@@ -135,6 +135,10 @@ class RecordsSerializer(serializers.Serializer):
 
     comparison = serializers.CharField(help_text="What the metric is set beside, if anything.")
     reason = serializers.CharField(help_text="Why the records are not set beside it, if so.")
+    note = serializers.CharField(
+        help_text="How the records were chosen when the claim does not say (an undated claim is "
+        "set beside the latest records)."
+    )
     value = serializers.FloatField(allow_null=True, help_text="In the claim's unit.")
     unit = serializers.CharField(help_text="Unit of `value` (the claim's, for areas).")
     as_of = serializers.DateField(allow_null=True, help_text="Records counted up to this date.")
@@ -167,6 +171,7 @@ class ClaimDetailSerializer(ClaimListSerializer):
             or (
                 "" if comparison.has_records else "No published records cover this area and period."
             ),
+            "note": comparison.note,
             "value": comparison.value if comparison.has_records else None,
             "unit": comparison.unit,
             "as_of": recorded.as_of if recorded else None,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.core.management import call_command
 from django.test import TestCase
+from django.utils import timezone
 
 from contamination.models import Organisation
 from statements.models import Claim, Metric
@@ -134,6 +135,21 @@ class StatementsAPITests(TestCase):
         self.assertEqual(records["since"], "2020-11-10")
         self.assertEqual(records["coverage"]["records"], 1)
         self.assertEqual(records["coverage"]["demo_records"], 1)
+        self.assertEqual(records["note"], "")
+
+    def test_an_undated_claim_is_compared_with_the_latest_records_and_says_so(self):
+        undated = factories.make_statement(
+            date=None, date_precision="unknown", text="64,000 hectares were cleared."
+        )
+        claim = factories.make_claim(
+            undated, metric=self.metric, since=datetime.date(2020, 11, 10), scope=self.country
+        )
+        records = self.client.get(f"/api/v1/claims/{claim.pk}/").json()["records"]
+        self.assertEqual(records["as_of"], timezone.localdate().isoformat())
+        self.assertIn("set beside the latest records", records["note"])
+        page = self.client.get(undated.get_absolute_url())
+        self.assertContains(page, "set beside the latest records, counted to today")
+        self.assertNotContains(page, "Neither the claim nor the statement is dated.</p>")
 
     def test_drafts_and_retractions_have_no_detail(self):
         hidden_claims = Claim.objects.exclude(statement=self.statement).values_list("pk", flat=True)

@@ -4,6 +4,7 @@ import datetime
 
 from django.contrib.gis.geos import Polygon
 from django.test import TestCase
+from django.utils import timezone
 
 from contamination import stats
 from contamination.models import HazardArea, LandRelease
@@ -258,6 +259,22 @@ class RecordedValueTests(TestCase):
         comparison = bridge.compare(claim)
         self.assertFalse(comparison.is_available)
         self.assertIn("no start date", comparison.reason)
+
+    def test_an_undated_claim_is_set_beside_the_latest_records_saying_so(self):
+        from statements import bridge
+        from statements.models import Metric
+
+        metric = factories.make_metric(comparison=Metric.Comparison.HAZARD_AREA_KM2)
+        statement = factories.make_statement(date=None, date_precision="unknown")
+        claim = factories.make_claim(statement, metric=metric, scope=self.west)
+        comparison = bridge.compare(claim)
+        self.assertTrue(comparison.is_available)
+        self.assertEqual(comparison.recorded.as_of, timezone.localdate())
+        self.assertIn("set beside the latest records", comparison.note)
+        dated = factories.make_claim(
+            factories.make_statement(date=datetime.date(2023, 2, 7)), metric=metric, scope=self.west
+        )
+        self.assertEqual(bridge.compare(dated).note, "")
 
     def test_a_month_precise_as_of_date_counts_to_the_end_of_the_month(self):
         from statements import bridge

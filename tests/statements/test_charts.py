@@ -10,6 +10,7 @@ class MetricChartTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.metric = factories.make_metric(code="contaminated_area", unit="km2")
+        cls.country = factories.make_country()
         statement = factories.make_statement(
             date=datetime.date(2015, 11, 29),
             text="Contamination may cover between 350km2 and 830km2; 9,000 hectares elsewhere.",
@@ -21,9 +22,15 @@ class MetricChartTests(TestCase):
             value=350,
             value_max=830,
             unit="km2",
+            scope=cls.country,
         )
         cls.hectares = factories.make_claim(
-            statement, excerpt="9,000 hectares", metric=cls.metric, value=9000, unit="ha"
+            statement,
+            excerpt="9,000 hectares",
+            metric=cls.metric,
+            value=9000,
+            unit="ha",
+            scope=cls.country,
         )
         undated = factories.make_statement(
             date=None, date_precision="unknown", text="About 8,000 km2 must be cleared."
@@ -35,6 +42,7 @@ class MetricChartTests(TestCase):
             value=8000,
             unit="km2",
             as_of=None,
+            scope=cls.country,
         )
 
     def rows(self):
@@ -59,12 +67,40 @@ class MetricChartTests(TestCase):
         funding = factories.make_metric(code="funding", unit="usd")
         statement = factories.make_statement(text="EUR 4,250,000 and USD 1,000,000 were given.")
         factories.make_claim(
-            statement, excerpt="EUR 4,250,000", metric=funding, value=4250000, unit="eur"
+            statement,
+            excerpt="EUR 4,250,000",
+            metric=funding,
+            value=4250000,
+            unit="eur",
+            scope=self.country,
         )
         factories.make_claim(
-            statement, excerpt="USD 1,000,000", metric=funding, value=1000000, unit="usd"
+            statement,
+            excerpt="USD 1,000,000",
+            metric=funding,
+            value=1000000,
+            unit="usd",
+            scope=self.country,
         )
         rows = [(c, bridge.compare(c)) for c in funding.claims.select_related("statement")]
         chart = charts.metric_chart(funding, rows)
         self.assertEqual(len(chart.stated), 1)
         self.assertEqual(chart.undated, 1)
+
+    def test_a_global_figure_is_never_plotted_on_a_national_chart(self):
+        statement = factories.make_statement(
+            date=datetime.date(2023, 5, 26), text="Almost 100 million mines lie in 60 countries."
+        )
+        factories.make_claim(
+            statement,
+            excerpt="Almost 100 million mines",
+            metric=self.metric,
+            value=100_000_000,
+            unit="km2",
+            scope=None,
+            scope_note="Global figure (all affected countries).",
+        )
+        chart = charts.metric_chart(self.metric, self.rows())
+        self.assertEqual(len(chart.stated), 2)  # the two national figures only
+        self.assertEqual(chart.unscoped, 1)
+        self.assertNotIn("100,000,000", " ".join(point.label for point in chart.stated))

@@ -1,5 +1,6 @@
 """load_statements against the real data file, data/statements/statements.json."""
 
+import datetime
 import io
 import json
 from decimal import Decimal
@@ -74,6 +75,28 @@ class LoadStatementsTests(TestCase):
         for claim in Claim.objects.select_related("statement"):
             with self.subTest(claim.pk):
                 self.assertIn(claim.excerpt, claim.statement.text)
+
+    def test_a_quote_that_gives_its_period_carries_it(self):
+        def claim(reference):
+            return Claim.objects.get(statement__reference=reference, position=0)
+
+        # "From 1992 to 2020, 3079 people ...", said in 2022: a figure as of 2020, from 1992.
+        victims = claim("az-azizov-2022-11-17-victims-1992-2020")
+        self.assertEqual(victims.since, datetime.date(1992, 1, 1))
+        self.assertEqual(
+            (victims.as_of, victims.as_of_precision), (datetime.date(2020, 1, 1), "year")
+        )
+        self.assertEqual(victims.as_of_display, "2020")
+        # "between 1995 and 2013", already dated to the end of 2013: the start is added.
+        halo = claim("int-landmine-monitor-nk-casualties-1995-2013")
+        self.assertEqual(halo.since, datetime.date(1995, 1, 1))
+        self.assertEqual(halo.as_of, datetime.date(2013, 12, 31))
+        # "between 1992 and 2021", dated within 2021: the more precise date stays.
+        civilians = claim("az-prosecutor-general-2021-08-11-statistics")
+        self.assertEqual(civilians.since, datetime.date(1992, 1, 1))
+        self.assertEqual(civilians.as_of, datetime.date(2021, 8, 11))
+        # A survey "of 2002-2003" names no counted period; the claim keeps no start.
+        self.assertIsNone(claim("int-landmine-monitor-2011-azerbaijan-contamination").since)
 
     def test_the_seed_statement_stays_undated_and_says_why(self):
         seed = Statement.objects.get(reference=SEED_KEY)

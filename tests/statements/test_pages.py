@@ -233,6 +233,22 @@ class StatementDetailTests(StatementPagesTestData):
         self.assertNotContains(response, "Verbatim, as published")
         self.assertContains(response, "From the paraphrase:")
 
+    def test_stitched_fragments_are_labelled_an_excerpt_never_verbatim(self):
+        for text in (
+            "“Mines were laid (…) along the line of contact.”",
+            "The agency said 300 mines... were found [...] last year.",
+        ):
+            with self.subTest(text=text):
+                stitched = factories.make_statement(text=text)
+                response = self.get(stitched)
+                self.assertContains(response, "Excerpt, as published")
+                self.assertContains(response, "not one continuous passage")
+                self.assertNotContains(response, "Verbatim, as published")
+                listing = self.client.get(reverse("statements:statement-list"))
+                self.assertContains(listing, '<span class="text-kind-badge">Excerpt</span>')
+        # One unbroken quotation keeps its "verbatim" label.
+        self.assertNotContains(self.get(self.verbatim), "Excerpt, as published")
+
     def test_an_undated_statement_says_the_date_is_unknown(self):
         response = self.get(self.undated)
         self.assertContains(response, "date unknown")
@@ -257,6 +273,18 @@ class StatementDetailTests(StatementPagesTestData):
         response = self.get(self.verbatim)
         self.assertContains(response, "Demo data.")
         self.assertContains(response, "of which 1 is demo data")
+
+    def test_a_demo_recorded_value_is_small_beside_its_warning_never_in_the_claims_size(self):
+        factories.make_land_release(is_demo=True)
+        html = self.get(self.verbatim).content.decode()
+        panel = html[html.index('id="claim-0"') :]
+        panel = panel[: panel.index('class="coverage"')]
+        # One panel value: the stated figure. The demo value sits on the warning's own line.
+        self.assertEqual(panel.count('class="panel-value"'), 1)
+        self.assertIn("records-panel-demo", html)
+        line = re.search(r'<p class="demo-value">(.*?)</p>', panel, re.S).group(1)
+        self.assertIn("<strong>Demo data:</strong>", line)
+        self.assertRegex(line, r"\d ha counted from generated records")
 
     def test_the_records_panel_says_when_records_cannot_speak(self):
         response = self.get(self.paraphrase)
@@ -342,6 +370,30 @@ class MetricPageTests(StatementPagesTestData):
         self.assertContains(response, "81,386 ha")
         self.assertNotContains(response, "999")
         self.assertNotContains(response, "555")
+
+    def test_a_global_figure_is_listed_apart_never_as_a_national_one(self):
+        statement = factories.make_statement(
+            date=datetime.date(2023, 5, 26), text="Almost 100 million hectares are mined."
+        )
+        factories.make_claim(
+            statement,
+            excerpt="Almost 100 million hectares",
+            metric=self.released,
+            value=100_000_000,
+            unit="ha",
+            since=datetime.date(2020, 11, 10),
+            scope=None,
+            scope_note="Global figure (all affected countries).",
+        )
+        response = self.client.get(self.released.get_absolute_url())
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, 'class="stated-point"', count=1)
+        html = response.content.decode()
+        national, _, apart = html.partition('class="data-table unscoped-figures"')
+        self.assertNotIn("100,000,000 ha", national)
+        self.assertIn("100,000,000 ha", apart)
+        self.assertIn("Global figure (all affected countries).", apart)
+        self.assertContains(response, "not national figures")
 
     def test_the_metric_list_counts_published_claims_only(self):
         with self.assertNumQueries(1):

@@ -72,6 +72,28 @@ def parse_partial_date(value, field_name):
         raise CommandError(f"{field_name}: {value!r} is not a date ({error}).") from None
 
 
+# "From 1992 to 2020", "between 1995 and 2013", "from 1998 until 2020": a period of whole years.
+PERIOD_IN_QUOTE = re.compile(
+    r"\b(?:from|between)\s+((?:19|20)\d\d)\s+(?:to|and|until|till)\s+((?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+
+
+def period_in_quote(text, excerpt):
+    """(first year, last year) a quote gives for its figure, read in the excerpt's sentence."""
+    start = text.find(excerpt)
+    if start < 0:
+        return None
+    sentence_start = max(text.rfind(mark, 0, start) for mark in (". ", "! ", "? ", "\n")) + 1
+    ends = [text.find(mark, start + len(excerpt)) for mark in (". ", "! ", "? ", "\n")]
+    sentence_end = min([end for end in ends if end >= 0] or [len(text)])
+    match = PERIOD_IN_QUOTE.search(text[sentence_start:sentence_end])
+    if match is None:
+        return None
+    first, last = int(match.group(1)), int(match.group(2))
+    return (first, last) if first <= last else None
+
+
 def decimal_or_none(value):
     return None if value is None else Decimal(str(value))
 
@@ -272,6 +294,18 @@ class Command(BaseCommand):
                     "run load_boundaries first."
                 )
         as_of = parse_partial_date(item.get("as_of"), "as_of")
+        as_of_precision = item.get("as_of_precision") or (
+            DatePrecision.DAY if as_of else DatePrecision.UNKNOWN
+        )
+        since = parse_partial_date(item.get("since"), "since")
+        period = period_in_quote(statement.text, item["excerpt"])
+        if period is not None:
+            # The quote's own period wins over the statement's date: a count "from 1992 to
+            # 2020" said in 2022 is a figure as of 2020, and it counts from 1992.
+            first, last = period
+            since = since or datetime.date(first, 1, 1)
+            if as_of is None or as_of.year > last:
+                as_of, as_of_precision = datetime.date(last, 1, 1), DatePrecision.YEAR
         self.upsert(
             "claim",
             Claim,
@@ -284,9 +318,8 @@ class Command(BaseCommand):
                 "unit": item["unit"],
                 "qualifier": item.get("qualifier") or Claim.Qualifier.EXACTLY,
                 "as_of": as_of,
-                "as_of_precision": item.get("as_of_precision")
-                or (DatePrecision.DAY if as_of else DatePrecision.UNKNOWN),
-                "since": parse_partial_date(item.get("since"), "since"),
+                "as_of_precision": as_of_precision,
+                "since": since,
                 "scope": scope,
                 "scope_note": item.get("scope_note") or "",
                 "note": item.get("note") or "",
