@@ -47,14 +47,20 @@ class BoundedFileBasedCache(FileBasedCache):
         """Delete the files written longest ago until the directory fits in MAX_BYTES."""
         files = []
         total = 0
-        for fname in self._list_cache_files():
+        try:
+            entries = list(os.scandir(self._dir))
+        except FileNotFoundError:
+            return
+        for entry in entries:
+            if not entry.name.endswith(self.cache_suffix):
+                continue
             try:
-                status = os.stat(fname)
-            except FileNotFoundError:
+                status = entry.stat()
+            except FileNotFoundError:  # another worker deleted it meanwhile
                 continue
             total += status.st_size
-            if fname != keep:
-                files.append((status.st_mtime_ns, status.st_size, fname))
+            if entry.path != keep:
+                files.append((status.st_mtime_ns, status.st_size, entry.path))
         if total <= self._max_bytes:
             return
         files.sort()
