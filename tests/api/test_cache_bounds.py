@@ -1,12 +1,16 @@
 """The shared file cache stays under its byte cap however many distinct boxes are asked for."""
 
+import os
 import random
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 from django.core.cache import cache
 from django.db import connection
+from django.test import SimpleTestCase
 from django.test.utils import CaptureQueriesContext
 
 from tests.api.dataset import APITestCase
@@ -80,3 +84,31 @@ class BoundedFileCacheTests(APITestCase):
             self.assertTrue(all(path.stat().st_size <= 300 for path in files_in(self.folder)))
             cache.set("small", "kept")
             self.assertEqual(cache.get("small"), "kept")
+
+
+class CacheSettingsTests(SimpleTestCase):
+    def test_cache_dir_selects_the_bounded_cache_with_the_limits_from_the_environment(self):
+        folder = tempfile.mkdtemp(prefix="mineatlas-test-cache-")
+        self.addCleanup(shutil.rmtree, folder, ignore_errors=True)
+        environment = dict(
+            os.environ,
+            DEBUG="1",
+            DJANGO_SETTINGS_MODULE="config.settings",
+            CACHE_DIR=folder,
+            CACHE_MAX_BYTES="5000000",
+            CACHE_MAX_ENTRY_BYTES="70000",
+        )
+        program = (
+            "import django; django.setup(); from django.core.cache import caches;"
+            "cache = caches['default'];"
+            "print(type(cache).__name__, cache._max_bytes, cache._max_entry_bytes)"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", program],
+            cwd=Path(__file__).resolve().parents[2],
+            env=environment,
+            capture_output=True,
+            text=True,
+        )
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout.split(), ["BoundedFileBasedCache", "5000000", "70000"])
