@@ -333,13 +333,18 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 # --- Cache ------------------------------------------------------------------------------
 
 # In memory per process by default. CACHE_DIR gives every gunicorn worker one shared cache
-# (and so one rate-limit count per client) in files.
+# in files, bounded in bytes (config/cache.py): CACHE_MAX_BYTES for the directory, deleting
+# the oldest files first, and CACHE_MAX_ENTRY_BYTES for one entry, refused beyond it.
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "config.cache.BoundedFileBasedCache",
             "LOCATION": os.environ["CACHE_DIR"],
-            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 5000)},
+            "OPTIONS": {
+                "MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 5000),
+                "MAX_BYTES": env_int("CACHE_MAX_BYTES", 512 * 1024 * 1024),
+                "MAX_ENTRY_BYTES": env_int("CACHE_MAX_ENTRY_BYTES", 8 * 1024 * 1024),
+            },
         }
         if os.environ.get("CACHE_DIR")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "mineatlas"}

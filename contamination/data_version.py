@@ -86,9 +86,10 @@ def cache_seconds():
 
     One rule for both, because both key their entries on the version: an entry can never be
     stale, a publication makes every key new. The lifetime therefore only decides how long an
-    unchanged answer stays in memory; a day (API_CACHE_SECONDS) outlives the quiet hours
-    between editors' sessions, and the cache's own size limit (CACHE_MAX_ENTRIES) drops what
-    nobody asks for. A shorter life would only recompute identical figures.
+    unchanged answer stays cached; a day (API_CACHE_SECONDS) outlives the quiet hours
+    between editors' sessions, and the cache's own size limits (CACHE_MAX_BYTES,
+    CACHE_MAX_ENTRIES) drop what nobody asks for. A shorter life would only recompute
+    identical figures.
     """
     return settings.API_CACHE_SECONDS
 
