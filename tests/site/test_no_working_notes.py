@@ -176,3 +176,20 @@ class NoWorkingNotesOnPublicPagesTests(TestCase):
         for url in urls:
             with self.subTest(url):
                 self.assert_no_leaks(url)
+
+    def test_the_statement_and_claim_api_and_csv_carry_no_working_notes(self):
+        seed = Statement.objects.get(reference="az-hajiyev-azertac-interview-mine-terror")
+        self.assertIn("Seed statement", seed.note)  # kept for editors
+        urls = [
+            reverse("api:statement-list") + "?page_size=200",
+            reverse("api:statement-list") + "?format=csv",
+            reverse("api:claim-list") + "?format=csv",
+            reverse("api:statement-detail", args=[seed.reference]),
+        ]
+        for url in urls:
+            with self.subTest(url):
+                response = self.client.get(url)
+                self.assertEqual(response.status_code, 200)
+                body = response.content.decode()
+                for leak in ("Seed statement", "figures.csv", "statements.md", "corpus"):
+                    self.assertNotIn(leak, body)
