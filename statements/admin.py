@@ -51,8 +51,29 @@ class ClaimInline(admin.StackedInline):
     ]
 
 
+# The notes of statements and citations hold the compilers' working notes (file names, rows,
+# how a copy was found); public pages and the API leave them out, so the admin says so.
+EDITORS_ONLY = "Editors' notes, shown only in the admin, never on the public site or in the API."
+
+
+class StatementSourceForm(forms.ModelForm):
+    class Meta:
+        model = StatementSource
+        fields = ["position", "source", "page", "quote", "note"]
+        help_texts = {"note": EDITORS_ONLY}
+
+
+class StatementForm(forms.ModelForm):
+    class Meta:
+        model = Statement
+        # The admin's fieldsets pick the fields; this form only rewords the note's help.
+        fields = ["note"]
+        help_texts = {"note": EDITORS_ONLY}
+
+
 class StatementSourceInline(admin.TabularInline):
     model = StatementSource
+    form = StatementSourceForm
     extra = 0
     autocomplete_fields = ["source"]
     fields = ["position", "source", "page", "quote", "note"]
@@ -60,6 +81,7 @@ class StatementSourceInline(admin.TabularInline):
 
 @admin.register(Statement)
 class StatementAdmin(PublishingAdminMixin, admin.ModelAdmin):
+    form = StatementForm
     list_display = [
         "reference",
         "speaker",

@@ -61,7 +61,8 @@ class CitationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = StatementSource
-        fields = ["source", "page", "note"]
+        # A citation's note is the compilers' working note about their copy: admin only.
+        fields = ["source", "page"]
 
 
 class ClaimSerializer(serializers.ModelSerializer):
@@ -214,7 +215,7 @@ class StatementSerializer(serializers.ModelSerializer):
             "original_language",
             "original_text",
             "translation_note",
-            "note",
+            # No "note": a statement's note is the compilers' working note, for editors only.
             "sources",
             "claims",
             "is_demo",

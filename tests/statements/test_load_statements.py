@@ -108,18 +108,21 @@ class LoadStatementsTests(TestCase):
         self.assertContains(response, escape(seed.date_note))
         self.assertContains(response, "Approximately 12 percent of our country’s territory")
 
-    def test_every_statement_page_shows_its_notes(self):
-        for statement in Statement.objects.all():
+    def test_the_files_working_notes_are_kept_for_editors_not_shown(self):
+        seed = Statement.objects.get(reference=SEED_KEY)
+        self.assertIn("Seed statement", seed.note)
+        self.assertIn("figures.csv", seed.claims.get(position=1).editors_note)
+        self.assertFalse(Claim.objects.exclude(note="").exists())
+        for statement in Statement.objects.prefetch_related("claims", "citations"):
             with self.subTest(statement.reference):
                 response = self.client.get(statement.get_absolute_url())
                 self.assertEqual(response.status_code, 200)
-                if statement.note:
-                    self.assertContains(response, escape(statement.note))
                 if statement.date_note:
                     self.assertContains(response, escape(statement.date_note))
-                for claim in statement.claims.all():
-                    if claim.note:
-                        self.assertContains(response, escape(claim.note))
+                hidden = [statement.note, *(c.editors_note for c in statement.claims.all())]
+                hidden += [citation.note for citation in statement.citations.all()]
+                for note in filter(None, hidden):
+                    self.assertNotContains(response, escape(note))
 
     def test_reprints_and_people_come_from_the_file(self):
         reprint_urls = {

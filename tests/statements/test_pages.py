@@ -210,12 +210,13 @@ class StatementDetailTests(StatementPagesTestData):
         )
         self.assertContains(response, 'id="claim-0"')
 
-    def test_it_shows_the_original_the_translation_note_and_the_note(self):
+    def test_it_shows_the_original_and_the_translation_note_but_not_the_editors_note(self):
         response = self.get(self.verbatim)
         self.assertContains(response, "Bu günə qədər 81.386 hektar ərazi təmizlənib.")
         self.assertContains(response, "English text as published by Trend.")
-        self.assertContains(response, "Date from the outlet&#x27;s dateline.")
         self.assertContains(response, "Chairman of the Board, ANAMA")
+        # The statement's note is the compilers' working note: admin only.
+        self.assertNotContains(response, "dateline")
 
     def test_sources_are_listed_with_reprints_marked(self):
         response = self.get(self.verbatim)

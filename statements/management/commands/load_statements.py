@@ -322,7 +322,9 @@ class Command(BaseCommand):
                 "since": since,
                 "scope": scope,
                 "scope_note": item.get("scope_note") or "",
-                "note": item.get("note") or "",
+                # The file's notes are the compilers' working notes: for editors, not readers.
+                "note": "",
+                "editors_note": item.get("note") or "",
                 "figures_row": item.get("figures_row"),
             },
         )
