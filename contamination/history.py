@@ -134,6 +134,19 @@ NAME_ONLY |= {"hazard_area_id"}
 RECENT_EVENTS = 500
 
 
+def latest_event_mark():
+    """The newest history event of every kind of record that shows in the changelog, in one
+    query: it moves with every change, of records and of statements alike (the data version
+    follows the records only), so a list of changes can be cached under it.
+    """
+    tables = [model.events.rel.related_model._meta.db_table for model in PUBLIC_FIELDS]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT " + ", ".join(f"(SELECT max(pgh_id) FROM {table})" for table in tables)
+        )
+        return "-".join(str(value) for value in cursor.fetchone())
+
+
 def changes_since(since=None, kinds=None, *, models=None, record=None, limit=None):
     """The public changes at or after `since` (all when None), newest first.
 

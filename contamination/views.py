@@ -15,6 +15,7 @@ import json
 
 from django.conf import settings
 from django.contrib.gis.db.models.functions import AsGeoJSON
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
@@ -626,6 +627,7 @@ def data_page(request):
 
 
 CHANGELOG_LENGTH = 200
+CHANGELOG_CACHE_SECONDS = 300
 LAST_WEEK_DAYS = 7
 
 
@@ -654,7 +656,14 @@ def changelog(request):
         since = changelog_since(request)
     except BadFilter as error:
         return bad_request(request, str(error))
-    changes = public_changes(since, CHANGELOG_LENGTH)
+    # Cached under the newest event, so an answer is only rebuilt when something changed: the
+    # page reads whole histories, too heavy to build on every request of a burst. The timeout
+    # bounds how long an event committed out of order could stay unseen.
+    changes = cache.get_or_set(
+        f"changelog:{history.latest_event_mark()}:{since}",
+        lambda: public_changes(since, CHANGELOG_LENGTH),
+        CHANGELOG_CACHE_SECONDS,
+    )
     last_week = timezone.localdate() - datetime.timedelta(days=LAST_WEEK_DAYS)
     return render(
         request,

@@ -120,6 +120,22 @@ class ChangelogTests(TransactionTestCase):
     def test_its_queries_are_pinned(self):
         path = reverse("contamination:changelog")
         for params in ({}, {"since": timezone.localdate().isoformat()}):
-            # One per kind of record (3) and statements, the rate-limit counter.
-            with self.subTest(**params), self.assertNumQueries(5):
+            # The newest event, one per kind of record (3) and statements, the rate-limit
+            # counter; then, cached under that event, the newest event and the counter.
+            with self.subTest(**params), self.assertNumQueries(6):
                 self.client.get(path, params)
+            with self.subTest(**params), self.assertNumQueries(2):
+                self.client.get(path, params)
+
+    def test_a_change_after_a_cached_answer_shows_at_once(self):
+        path = reverse("contamination:changelog")
+        before = len(self.client.get(path).context["changes"])
+        HazardArea.objects.filter(pk=self.area.pk).retract("Duplicate of another record.")
+        changes = self.client.get(path).context["changes"]
+        self.assertEqual(len(changes), before + 1)
+        self.assertEqual((changes[0].kind, changes[0].reference), ("retracted", "HA-FIELD"))
+        # A statement moves the cached answer too, though it leaves the data version alone.
+        factories.make_statement(reference="minister-2024")
+        changes = self.client.get(path).context["changes"]
+        self.assertEqual(len(changes), before + 2)
+        self.assertEqual((changes[0].kind, changes[0].reference), ("published", "minister-2024"))
