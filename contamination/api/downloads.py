@@ -186,7 +186,7 @@ def licence_text():
     )
 
 
-def citation_cff(request, version):
+def citation_cff(request, version, demo=False):
     moment = data_version.as_text(version)
     again = data_version.reproducing_url(stats_address(request), version)
     return (
@@ -200,6 +200,13 @@ def citation_cff(request, version):
         f"date-released: {moment[:10]}\n"
         f"url: {json.dumps(request.build_absolute_uri('/'))}\n"
         f"license-url: {json.dumps(settings.API_DATA_LICENCE_URL)}\n"
+        # The warning travels with the citation: a reference manager keeps the abstract.
+        + (
+            'abstract: "Contains generated DEMO records (is_demo = true), which are not real '
+            'records and must not be cited as evidence."\n'
+            if demo
+            else ""
+        )
         + (
             "identifiers:\n"
             "  - type: url\n"
@@ -223,11 +230,10 @@ def build_zip(request, version, layers, extension):
                 content = layer_csv(name, queryset)
                 counts[name] = queryset.count()
                 archive.writestr(f"{name}.csv", content)
-        archive.writestr(
-            "README.txt", readme(request, version, counts, extension, has_demo(layers))
-        )
+        demo = has_demo(layers)
+        archive.writestr("README.txt", readme(request, version, counts, extension, demo))
         archive.writestr("LICENSE.txt", licence_text())
-        archive.writestr("CITATION.cff", citation_cff(request, version))
+        archive.writestr("CITATION.cff", citation_cff(request, version, demo))
     return buffer.getvalue()
 
 
@@ -256,9 +262,10 @@ def build_geopackage(request, version, layers, target):
         with about.open("w", encoding="utf-8", newline="") as handle:
             writer = EscapingWriter(csv.writer(handle))
             writer.writerow(["section", "text"])
-            writer.writerow(["readme", readme(request, version, counts, "gpkg", has_demo(layers))])
+            demo = has_demo(layers)
+            writer.writerow(["readme", readme(request, version, counts, "gpkg", demo)])
             writer.writerow(["licence", licence_text()])
-            writer.writerow(["citation", citation_cff(request, version)])
+            writer.writerow(["citation", citation_cff(request, version, demo)])
         _ogr2ogr(output, about, "about")
         Path(target).write_bytes(output.read_bytes())
 

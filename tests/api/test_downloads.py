@@ -15,6 +15,8 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections, connections
 from django.test import override_settings
 
+from contamination.models import HazardArea
+from tests import factories
 from tests.api.dataset import APITestCase
 
 
@@ -50,6 +52,16 @@ class DownloadTests(APITestCase):
                 self.assertIn(
                     'version: "2024-01-15T13:00:00Z"', archive.read("CITATION.cff").decode()
                 )
+
+    def test_the_demo_warning_travels_in_the_readme_and_the_citation(self):
+        archive = self.archive("/api/v1/downloads/mine-atlas.csv.zip?layer=hazard_areas")
+        self.assertNotIn("DEMO", archive.read("README.txt").decode())
+        self.assertNotIn("demo", archive.read("CITATION.cff").decode().lower())
+        demo = factories.make_hazard_area(reference="HA-DEMO", is_demo=True)
+        self.assertTrue(HazardArea.objects.published().filter(pk=demo.pk).exists())
+        archive = self.archive("/api/v1/downloads/mine-atlas.csv.zip?layer=hazard_areas")
+        self.assertIn("generated DEMO records", archive.read("README.txt").decode())
+        self.assertIn('abstract: "Contains generated DEMO', archive.read("CITATION.cff").decode())
 
     def test_a_filtered_download_holds_what_the_filters_select(self):
         archive = self.archive("/api/v1/downloads/mine-atlas.csv.zip?area=AZ-E&layer=incidents")
