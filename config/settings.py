@@ -379,7 +379,7 @@ PAGE_RATE_LIMITED_PATHS = [
     r"^/changelog/",
     r"^/embed/",
 ]
-# One request in this many also deletes the windows that have ended.
+# One request in this many also deletes the windows that have ended (0: never).
 RATELIMIT_PRUNE_EVERY = env_int("RATELIMIT_PRUNE_EVERY", 1000)
 # === Accounts and browser security (issue 13, sections 2 and 3) =========================
 # Everything about editor sign-in, sessions, cookies and browser policies sits here, so that

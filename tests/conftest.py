@@ -29,3 +29,11 @@ def import_jobs_run_in_the_test_process(settings):
     does (IMPORT_JOB_RUNNER = "subprocess").
     """
     settings.IMPORT_JOB_RUNNER = "in-process"
+
+
+@pytest.fixture(autouse=True)
+def rate_limit_windows_are_not_pruned_at_random(settings):
+    """A request prunes ended rate-limit windows at random (1 in RATELIMIT_PRUNE_EVERY), which
+    would add a query to a pinned count now and then; tests/ops/test_ratelimit.py turns it on.
+    """
+    settings.RATELIMIT_PRUNE_EVERY = 0
