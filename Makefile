@@ -8,19 +8,24 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DB_PORT ?= 54329
 export DB_PORT
+# A streaming replica that serves public reads (docs/deploy.md): `make run REPLICA=1`.
+# `make test` always starts one, so that the replication tests read from a real replica.
+REPLICA ?= 0
+DB_REPLICA_PORT ?= $(shell echo $$(( $(DB_PORT) + 100 )))
+WITH_REPLICA = DB_REPLICA_PORT=$(DB_REPLICA_PORT)
 
 STAMPS := .make
 
-.PHONY: run test lint check bench db-up db-down setup migrate data clean
+.PHONY: run test lint check bench db-up db-down db-replica setup migrate data clean
 
 run: setup data
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(if $(filter 1,$(REPLICA)),$(WITH_REPLICA)) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: setup
+test: setup db-replica
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(WITH_REPLICA) $(BIN)/pytest $(PYTEST_ARGS)
 
 bench: setup
 	$(BIN)/python bench/run.py
@@ -39,10 +44,14 @@ $(STAMPS)/venv: requirements.txt requirements-dev.txt
 	@touch $@
 
 db-up:
-	@bash scripts/db.sh up
+	@REPLICA=$(REPLICA) $(WITH_REPLICA) bash scripts/db.sh up
 
+db-replica: db-up
+	@$(WITH_REPLICA) bash scripts/db.sh replica
+
+# Stops the replica too, if one runs.
 db-down:
-	@bash scripts/db.sh down
+	@$(WITH_REPLICA) bash scripts/db.sh down
 
 migrate:
 	@$(BIN)/python manage.py migrate --no-input -v 0

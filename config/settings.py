@@ -136,6 +136,8 @@ MIDDLEWARE = [
     "config.not_found.SiteNotFoundMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Public reads from the replica, when there is one: after authentication, which it asks.
+    "config.db_router.PublicReadsFromReplicaMiddleware",
     # Accounts and browser security (issue 13): the second factor, then what depends on it.
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.StaffSecondFactorMiddleware",
@@ -187,6 +189,26 @@ else:
         }
     }
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# A streaming replica of the primary, for public reads (config/db_router.py, docs/deploy.md):
+# DATABASE_REPLICA_URL, or DB_REPLICA_PORT for one on the primary's host with its other
+# settings (`make run REPLICA=1`). Not set: every query goes to the primary, as before.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
+    )
+    DATABASES["replica"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+elif os.environ.get("DB_REPLICA_PORT"):
+    DATABASES["replica"] = {**DATABASES["default"], "PORT": env_int("DB_REPLICA_PORT", 0)}
+if "replica" in DATABASES:
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    # Tests have no replica database of their own: the replica's connection reads the
+    # primary's test database (on the replica's server; tests/conftest.py explains).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
+# After a write (any POST, PUT, PATCH or DELETE, or an ORM write), that browser reads from
+# the primary for this many seconds, so that it sees its own write whatever the replica's lag.
+DATABASE_REPLICA_PIN_SECONDS = env_int("DATABASE_REPLICA_PIN_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Internationalisation ---------------------------------------------------------------
@@ -335,9 +357,21 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 # In memory per process by default. CACHE_DIR gives every gunicorn worker one shared cache
 # in files, bounded in bytes (config/cache.py): CACHE_MAX_BYTES for the directory, deleting
 # the oldest files first, and CACHE_MAX_ENTRY_BYTES for one entry, refused beyond it.
-CACHES = {
-    "default": (
-        {
+# CACHE_URL=redis://host:port/db shares one cache between the workers of every machine
+# (Redis bounds itself: maxmemory with allkeys-lru, docs/deploy.md); it wins over CACHE_DIR.
+if os.environ.get("CACHE_URL"):
+    if not os.environ["CACHE_URL"].startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("CACHE_URL must be a redis://, rediss:// or unix:// URL")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["CACHE_URL"],
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "mineatlas"),
+        }
+    }
+elif os.environ.get("CACHE_DIR"):
+    CACHES = {
+        "default": {
             "BACKEND": "config.cache.BoundedFileBasedCache",
             "LOCATION": os.environ["CACHE_DIR"],
             "OPTIONS": {
@@ -346,10 +380,14 @@ CACHES = {
                 "MAX_ENTRY_BYTES": env_int("CACHE_MAX_ENTRY_BYTES", 8 * 1024 * 1024),
             },
         }
-        if os.environ.get("CACHE_DIR")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "mineatlas"}
-    )
-}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "mineatlas",
+        }
+    }
 
 # --- Logging ----------------------------------------------------------------------------
 

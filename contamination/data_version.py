@@ -12,8 +12,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connections
 
+from config.db_router import public_reads_alias
 from contamination import as_of
 from contamination.querysets import seen_publicly_sql
 
@@ -60,7 +61,9 @@ def current():
     built when that version was the newest: they are the same figures.
     """
     moment = as_of.active_moment()
-    with connection.cursor() as cursor:
+    # Where the page's own queries read: a version from the primary over rows from a replica
+    # that lags behind would file the older rows under the newer version for good.
+    with connections[public_reads_alias()].cursor() as cursor:
         if moment is None:
             cursor.execute(SQL)
             return cursor.fetchone()[0]

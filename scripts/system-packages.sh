@@ -7,6 +7,7 @@ PACKAGES=(
     gdal-bin libgeos-c1v5                   # GeoDjango (libgdal, libgeos) and ogrinfo
     chromium                                # browser tests (Playwright drives Debian's build)
     wrk                                     # load generator for `make bench`
+    redis-server                            # shared cache for more than one app process (CACHE_URL)
     libcairo2                               # PNG chart downloads (cairosvg)
 )
 missing=()

@@ -1,6 +1,8 @@
 import os
 
 import pytest
+from django.conf import settings as django_settings
+from django.db import DEFAULT_DB_ALIAS
 from django.test import Client
 
 from tests.accounts.sign_in import force_login_with_second_factor
@@ -37,3 +39,20 @@ def rate_limit_windows_are_not_pruned_at_random(settings):
     would add a query to a pinned count now and then; tests/ops/test_ratelimit.py turns it on.
     """
     settings.RATELIMIT_PRUNE_EVERY = 0
+
+
+@pytest.fixture(autouse=True)
+def replica_reads_see_the_test_transaction(request, monkeypatch):
+    """Reads meant for the replica go to the primary's connection, except in `replica` tests.
+
+    `make test` runs with a streaming replica ("replica" in DATABASES, a test mirror of
+    "default"), so the router and its middleware decide for every request as on a real site.
+    Most tests write their data in a transaction that is never committed, which only the
+    primary's own connection can see: there the public reads the router chose for the
+    replica use that connection. Tests marked `replica` (tests/ops/test_replica.py) read
+    from the replica itself.
+    """
+    from config import db_router
+
+    if db_router.REPLICA in django_settings.DATABASES and not request.node.get_closest_marker("replica"):
+        monkeypatch.setattr(db_router, "replica_alias", lambda: DEFAULT_DB_ALIAS)

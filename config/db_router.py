@@ -1,0 +1,141 @@
+"""Public reads from the streaming replica, everything else from the primary (issue 14, §6).
+
+The site is read-mostly: most requests are anonymous readers looking at published records,
+which a replica serves as well as the primary does, a little later. Everything that must see
+the latest state reads the primary:
+
+- every write, and every read in a request after it has written (ORM writes go through
+  `db_for_write`, which moves the rest of the request to the primary);
+- signed-in users (editors in the admin see what they just saved, at once);
+- any request that is not GET, HEAD or OPTIONS, and, for DATABASE_REPLICA_PIN_SECONDS after
+  one, every request from the same browser (the PIN_COOKIE below), so that a reader who
+  sent a form reads their own write however far the replica lags;
+- the admin (sign-in included), management commands, the shell and background jobs: outside
+  a request that the middleware marked public, reads go to the primary.
+
+Without a "replica" database in settings.DATABASES the router sends everything to the
+primary and the middleware does nothing. Both the replica and the primary only ever serve
+what the querysets let through: published records; a draft is on neither public page.
+"""
+
+import contextvars
+import time
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS
+
+REPLICA = "replica"
+# The browser reads from the primary until this Unix time. It holds nothing but a time.
+PIN_COOKIE = "mineatlas_primary_until"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Pages whose readers must see the latest state, whoever they are.
+PRIMARY_ONLY_PATHS = ("/admin/",)
+
+
+class _Request:
+    """Where the current request reads from, and whether it has written."""
+
+    __slots__ = ("reads_from", "wrote")
+
+    def __init__(self, reads_from):
+        self.reads_from = reads_from
+        self.wrote = False
+
+
+_current = contextvars.ContextVar("mineatlas_db_request", default=None)
+
+
+def replica_alias():
+    """The alias public reads use: "replica" when one is configured, else None.
+
+    tests/conftest.py replaces this function in tests that read their own uncommitted data,
+    which only the primary's connection can see.
+    """
+    return REPLICA if REPLICA in settings.DATABASES else None
+
+
+def public_reads_alias():
+    """The database alias reads come from now (the primary outside a public request).
+
+    Raw SQL that reads public data takes its cursor from `connections[public_reads_alias()]`,
+    so that it reads the same state as the ORM (contamination/data_version.py).
+    """
+    state = _current.get()
+    if state is None or state.reads_from == DEFAULT_DB_ALIAS:
+        return DEFAULT_DB_ALIAS
+    # `as_of.state_at` rewrites the queries of the default connection only: a page of the
+    # past reads the primary (imported here: the router loads before the apps).
+    from contamination import as_of
+
+    if as_of.active_moment() is not None:
+        return DEFAULT_DB_ALIAS
+    return state.reads_from
+
+
+class PrimaryReplicaRouter:
+    """Django's database router: reads where the request reads from, writes to the primary."""
+
+    def db_for_read(self, model, **hints):
+        return public_reads_alias()
+
+    def db_for_write(self, model, **hints):
+        state = _current.get()
+        if state is not None:
+            # Whatever this request reads next must see what it has just written.
+            state.reads_from = DEFAULT_DB_ALIAS
+            state.wrote = True
+        return DEFAULT_DB_ALIAS
+
+    def allow_relation(self, obj1, obj2, **hints):
+        # The replica holds the same rows as the primary.
+        return True
+
+    def allow_migrate(self, db, app_label, model_name=None, **hints):
+        # A replica is read-only: it gets its tables by replication, never by `migrate`.
+        return db == DEFAULT_DB_ALIAS
+
+
+def reads_from_replica(request):
+    """Whether this request may read from the replica (True only for public reads)."""
+    if request.method not in SAFE_METHODS or request.path.startswith(PRIMARY_ONLY_PATHS):
+        return False
+    if pinned_until(request) > time.time():
+        return False
+    user = getattr(request, "user", None)
+    return not (user is not None and user.is_authenticated)
+
+
+def pinned_until(request):
+    try:
+        return float(request.COOKIES.get(PIN_COOKIE, 0))
+    except ValueError:
+        return 0.0
+
+
+class PublicReadsFromReplicaMiddleware:
+    """Marks public reads for the router, and pins a browser to the primary after a write."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        replica = replica_alias()
+        if replica is None:
+            return self.get_response(request)
+        state = _Request(replica if reads_from_replica(request) else DEFAULT_DB_ALIAS)
+        token = _current.set(state)
+        try:
+            response = self.get_response(request)
+        finally:
+            _current.reset(token)
+        if state.wrote or request.method not in SAFE_METHODS:
+            seconds = settings.DATABASE_REPLICA_PIN_SECONDS
+            response.set_cookie(
+                PIN_COOKIE,
+                str(int(time.time() + seconds)),
+                max_age=seconds,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
