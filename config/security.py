@@ -60,5 +60,6 @@ class PrivateResponsesMiddleware:
         return (
             settings.SESSION_COOKIE_NAME in request.COOKIES
             and hasattr(request, "user")
-            and request.user.is_authenticated
+            # DRF replaces the user of its views' requests by None (UNAUTHENTICATED_USER).
+            and getattr(request.user, "is_authenticated", False)
         )
