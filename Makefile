@@ -16,7 +16,7 @@ WITH_REPLICA = DB_REPLICA_PORT=$(DB_REPLICA_PORT)
 
 STAMPS := .make
 
-.PHONY: run test lint check bench db-up db-down db-replica setup migrate data clean
+.PHONY: run test lint check bench bench-scaleout db-up db-down db-replica setup migrate data clean
 
 run: setup data
 	$(if $(filter 1,$(REPLICA)),$(WITH_REPLICA)) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
@@ -29,6 +29,10 @@ test: setup db-replica
 
 bench: setup
 	$(BIN)/python bench/run.py
+
+# One app process on the primary beside two on a streaming replica (docs/benchmark.md).
+bench-scaleout: setup db-replica
+	$(WITH_REPLICA) $(BIN)/python bench/scaleout.py
 
 setup: $(STAMPS)/system-packages $(STAMPS)/venv db-up migrate
 

@@ -23,6 +23,7 @@ import time
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
+from django.utils.cache import patch_cache_control
 
 REPLICA = "replica"
 # The browser reads from the primary until this Unix time. It holds nothing but a time.
@@ -130,6 +131,8 @@ class PublicReadsFromReplicaMiddleware:
             _current.reset(token)
         if state.wrote or request.method not in SAFE_METHODS:
             seconds = settings.DATABASE_REPLICA_PIN_SECONDS
+            # Never kept by a shared cache: it would pin every reader it served.
+            patch_cache_control(response, private=True)
             response.set_cookie(
                 PIN_COOKIE,
                 str(int(time.time() + seconds)),

@@ -6,6 +6,7 @@ from asgiref.sync import sync_to_async
 from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 from health_check.base import HealthCheck
+from health_check.checks import Database
 from health_check.exceptions import ServiceUnavailable
 
 
@@ -25,3 +26,11 @@ class MigrationsApplied(HealthCheck):
         executor = MigrationExecutor(connections[self.alias])
         targets = executor.loader.graph.leaf_nodes()
         return [migration for migration, _ in executor.migration_plan(targets)]
+
+
+@dataclasses.dataclass
+class ReplicaDatabase(Database):
+    """The streaming replica that serves public reads (config/db_router.py), when configured:
+    a node whose replica does not answer cannot serve the public pages."""
+
+    alias: str = "replica"

@@ -7,6 +7,9 @@ may name hosts, ports or databases) go to the log, never to the public.
 from django.http import JsonResponse
 from health_check.views import HealthCheckView
 
+from config import db_router
+from health.checks import ReplicaDatabase
+
 
 class LoadBalancerHealthView(HealthCheckView):
     checks = (
@@ -14,6 +17,12 @@ class LoadBalancerHealthView(HealthCheckView):
         "health_check.checks.Cache",
         "health.checks.MigrationsApplied",
     )
+
+    def get_checks(self):
+        yield from super().get_checks()
+        # Public reads come from the replica: it has to answer too.
+        if db_router.replica_alias() == ReplicaDatabase.alias:
+            yield ReplicaDatabase()
 
     async def get(self, request, *args, **kwargs):
         with self.get_executor() as executor:

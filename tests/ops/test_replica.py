@@ -108,6 +108,12 @@ class TestRouting:
         response = db_router.PublicReadsFromReplicaMiddleware(view)(request)
         assert chosen == ["replica", "default"]
         assert db_router.PIN_COOKIE in response.cookies
+        assert "private" in response["Cache-Control"]
+
+    def test_the_health_check_names_the_replica(self, client):
+        response = client.get("/health/")
+        assert response.status_code == 200
+        assert response.json()["checks"]["ReplicaDatabase"] == "ok"
 
     def test_outside_a_request_everything_reads_the_primary(self):
         router = db_router.PrimaryReplicaRouter()
