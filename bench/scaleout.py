@@ -38,7 +38,7 @@ URLS = (
     ("home page (HTML)", "/"),
     (
         f"API items, {targets.ITEMS_LIMIT:,} hazard areas in a bbox",
-        f"/api/v1/hazard-areas/?bbox={targets.ITEMS_BBOX}&limit={targets.ITEMS_LIMIT}",
+        f"/api/v1/hazard-areas/?bbox={targets.ITEMS_BBOX}&page_size={targets.ITEMS_LIMIT}",
     ),
 )
 SETTINGS = (("cached", "config.settings"), ("uncached", "bench.settings_nocache"))
@@ -206,6 +206,11 @@ def replica_lag_ms(config, replica_port):
     lags = []
     with primary.cursor() as write, replica.cursor() as read:
         write.execute("CREATE TABLE IF NOT EXISTS bench_replica_lag (n bigint)")
+        while True:  # the table itself has to arrive first
+            read.execute("SELECT to_regclass('bench_replica_lag') IS NOT NULL")
+            if read.fetchone()[0]:
+                break
+            time.sleep(0.01)
         for n in range(20):
             write.execute("INSERT INTO bench_replica_lag VALUES (%s)", [n])
             started = time.monotonic()

@@ -12,10 +12,11 @@ import math
 from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, connections
+from django.db import connections
 from django.db.models import F, FloatField, Func, TextField, Value
 from django.db.models.functions import Cast, Round
 
+from config.db_router import public_reads_alias
 from contamination import as_of
 from contamination.spreadsheets import ESCAPE_SQL
 
@@ -199,7 +200,7 @@ def csv_copy(queryset, columns, geometry, precision, *, points=False):
 def copy_csv(sql, params):
     """Run COPY (sql) TO STDOUT as CSV with a header; return the bytes."""
     buffer = io.BytesIO()
-    with connection.cursor() as cursor:
+    with connections[public_reads_alias()].cursor() as cursor:
         raw = cursor.cursor  # psycopg2's own cursor: COPY is not part of the DB-API
         query = raw.mogrify(sql, params).decode()
         # psycopg's own cursor passes Django's wrappers by: read the past here, if asked.

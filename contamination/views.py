@@ -16,7 +16,7 @@ import json
 from django.conf import settings
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.core.cache import cache
-from django.db import connection
+from django.db import connections
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_exempt
 
+from config.db_router import public_reads_alias
 from contamination import as_of, charts, data_version, history, maps, stats
 from contamination.context_processors import public_origin
 from contamination.models import (
@@ -357,7 +358,7 @@ def area_sources(records):
         f" JOIN {Source._meta.db_table} s ON s.id = u.source_id"
         " GROUP BY u.source_id, s.publisher ORDER BY cited DESC, s.publisher, u.source_id LIMIT 20"
     )
-    with connection.cursor() as cursor:
+    with connections[public_reads_alias()].cursor() as cursor:
         cursor.execute(sql, params)
         cited = cursor.fetchall()
     sources = Source.objects.in_bulk([source_id for source_id, _ in cited])

@@ -54,5 +54,7 @@ def replica_reads_see_the_test_transaction(request, monkeypatch):
     """
     from config import db_router
 
-    if db_router.REPLICA in django_settings.DATABASES and not request.node.get_closest_marker("replica"):
+    if db_router.REPLICA in django_settings.DATABASES and not request.node.get_closest_marker(
+        "replica"
+    ):
         monkeypatch.setattr(db_router, "replica_alias", lambda: DEFAULT_DB_ALIAS)
