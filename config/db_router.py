@@ -18,12 +18,13 @@ primary and the middleware does nothing. Both the replica and the primary only e
 what the querysets let through: published records; a draft is on neither public page.
 """
 
-import contextvars
 import time
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
 from django.utils.cache import patch_cache_control
+
+from contamination import read_database
 
 REPLICA = "replica"
 # The browser reads from the primary until this Unix time. It holds nothing but a time.
@@ -31,19 +32,6 @@ PIN_COOKIE = "mineatlas_primary_until"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Pages whose readers must see the latest state, whoever they are.
 PRIMARY_ONLY_PATHS = ("/admin/",)
-
-
-class _Request:
-    """Where the current request reads from, and whether it has written."""
-
-    __slots__ = ("reads_from", "wrote")
-
-    def __init__(self, reads_from):
-        self.reads_from = reads_from
-        self.wrote = False
-
-
-_current = contextvars.ContextVar("mineatlas_db_request", default=None)
 
 
 def replica_alias():
@@ -55,36 +43,15 @@ def replica_alias():
     return REPLICA if REPLICA in settings.DATABASES else None
 
 
-def public_reads_alias():
-    """The database alias reads come from now (the primary outside a public request).
-
-    Raw SQL that reads public data takes its cursor from `connections[public_reads_alias()]`,
-    so that it reads the same state as the ORM (contamination/data_version.py).
-    """
-    state = _current.get()
-    if state is None or state.reads_from == DEFAULT_DB_ALIAS:
-        return DEFAULT_DB_ALIAS
-    # `as_of.state_at` rewrites the queries of the default connection only: a page of the
-    # past reads the primary (imported here: the router loads before the apps).
-    from contamination import as_of
-
-    if as_of.active_moment() is not None:
-        return DEFAULT_DB_ALIAS
-    return state.reads_from
-
-
 class PrimaryReplicaRouter:
     """Django's database router: reads where the request reads from, writes to the primary."""
 
     def db_for_read(self, model, **hints):
-        return public_reads_alias()
+        return read_database.public_reads_alias()
 
     def db_for_write(self, model, **hints):
-        state = _current.get()
-        if state is not None:
-            # Whatever this request reads next must see what it has just written.
-            state.reads_from = DEFAULT_DB_ALIAS
-            state.wrote = True
+        # Whatever this request reads next must see what it has just written.
+        read_database.note_write()
         return DEFAULT_DB_ALIAS
 
     def allow_relation(self, obj1, obj2, **hints):
@@ -123,12 +90,9 @@ class PublicReadsFromReplicaMiddleware:
         replica = replica_alias()
         if replica is None:
             return self.get_response(request)
-        state = _Request(replica if reads_from_replica(request) else DEFAULT_DB_ALIAS)
-        token = _current.set(state)
-        try:
+        alias = replica if reads_from_replica(request) else DEFAULT_DB_ALIAS
+        with read_database.reading_from(alias) as state:
             response = self.get_response(request)
-        finally:
-            _current.reset(token)
         if state.wrote or request.method not in SAFE_METHODS:
             seconds = settings.DATABASE_REPLICA_PIN_SECONDS
             # Never kept by a shared cache: it would pin every reader it served.

@@ -14,9 +14,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
 
-from config.db_router import public_reads_alias
 from contamination import as_of
 from contamination.querysets import seen_publicly_sql
+from contamination.read_database import public_reads_alias
 
 SEEN_PUBLICLY = seen_publicly_sql()
 

@@ -16,8 +16,8 @@ from django.db import connections
 from django.db.models import F, FloatField, Func, TextField, Value
 from django.db.models.functions import Cast, Round
 
-from config.db_router import public_reads_alias
 from contamination import as_of
+from contamination.read_database import public_reads_alias
 from contamination.spreadsheets import ESCAPE_SQL
 
 

@@ -24,7 +24,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_exempt
 
-from config.db_router import public_reads_alias
 from contamination import as_of, charts, data_version, history, maps, stats
 from contamination.context_processors import public_origin
 from contamination.models import (
@@ -39,6 +38,7 @@ from contamination.models import (
     Source,
 )
 from contamination.querysets import PublicationStatus
+from contamination.read_database import public_reads_alias
 from contamination.spreadsheets import EscapingWriter
 
 # --- Shared helpers --------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.conf import settings as django_settings
 from django.db import DEFAULT_DB_ALIAS
 from django.test import Client
 
+from config import db_router
 from tests.accounts.sign_in import force_login_with_second_factor
 
 # Playwright's sync API keeps an event loop running in the test thread; the ORM would
@@ -52,9 +53,6 @@ def replica_reads_see_the_test_transaction(request, monkeypatch):
     replica use that connection. Tests marked `replica` (tests/ops/test_replica.py) read
     from the replica itself.
     """
-    from config import db_router
-
-    if db_router.REPLICA in django_settings.DATABASES and not request.node.get_closest_marker(
-        "replica"
-    ):
+    replica_configured = db_router.REPLICA in django_settings.DATABASES
+    if replica_configured and not request.node.get_closest_marker("replica"):
         monkeypatch.setattr(db_router, "replica_alias", lambda: DEFAULT_DB_ALIAS)

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config import db_router
-from contamination import as_of
+from contamination import as_of, read_database
 from contamination.models import HazardArea
 from tests.factories import make_editor, make_hazard_area
 
@@ -127,9 +127,9 @@ class TestRouting:
         chosen = []
 
         def view(request):
-            chosen.append(db_router.public_reads_alias())
+            chosen.append(read_database.public_reads_alias())
             with as_of.state_at(timezone.now()):
-                chosen.append(db_router.public_reads_alias())
+                chosen.append(read_database.public_reads_alias())
             return HttpResponse("ok")
 
         db_router.PublicReadsFromReplicaMiddleware(view)(RequestFactory().get("/"))
