@@ -304,9 +304,7 @@ class AreaQuerysetMixin:
 class AreaList(AreaQuerysetMixin, GeoListView):
     resource = resources.AREAS
     filterset_class = filters.AdminAreaFilter
-    # Not in the past (yet): each area's figures are correlated subqueries, which run the
-    # history's anti-join once per area and figure — minutes at 200,000 events.
-    answers_as_of = False
+    materialises_past = True  # each area's figures are correlated subqueries
 
     def get_queryset(self):
         return AdminArea.objects.all()
@@ -339,12 +337,13 @@ class AreaList(AreaQuerysetMixin, GeoListView):
         (404, "application/json"): OpenApiResponse(schema.DETAIL_SCHEMA, description="No area."),
     },
 )
-class AreaDetail(AreaQuerysetMixin, PublicAPIView):
+class AreaDetail(AreaQuerysetMixin, AsOfMixin, PublicAPIView):
     filterset_class = filters.AreaFigureFilter
     renderer_classes = [GeoJSONRenderer, JSONRenderer]
     formats = ("geojson", "json")
     extra_parameters = {"zoom"}
     paginated = False
+    materialises_past = True
 
     def get_queryset(self):
         return AdminArea.objects.all()
@@ -655,7 +654,7 @@ class CasualtyStats(StatsView):
 class AreaStats(StatsView):
     serializer_class = s.AreaStatsSerializer
     extra_parameters = {"level"}
-    answers_as_of = False  # see AreaList
+    materialises_past = True  # see AreaList
 
     def figures(self, records, group_by):
         areas = AdminArea.objects.order_by("level", "code", "id")
