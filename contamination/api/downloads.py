@@ -24,7 +24,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework.exceptions import APIException, NotFound
 
-from contamination import data_version, geojson, stats
+from contamination import as_of, data_version, geojson, stats
 from contamination.api import filters, resources
 from contamination.api.base import (
     AnonymousThrottle,
@@ -326,7 +326,7 @@ FILTER_NOTE = (
 )
 class Download(AsOfMixin, PublicAPIView):
     filterset_class = filters.DownloadFilter
-    materialises_past = True  # the `areas` layer has per-area figures
+    materialises_past = as_of.TRACKED_MODELS  # the `areas` layer has per-area figures
     throttle_classes = [AnonymousThrottle, DownloadThrottle]
     formats = ("file",)
     paginated = False

@@ -17,7 +17,7 @@ class AsOfMixin:
     answers_as_of = True  # the schema documents `as_of` (schema.AS_OF)
     # Answers with per-area figures read the past from temporary tables written once for the
     # request, not from CTEs re-read per area (see contamination/as_of.py).
-    materialises_past = False
+    materialises_past = ()  # the tracked models to materialise (as_of.state_at)
 
     def allowed_parameters(self):
         allowed = super().allowed_parameters()

@@ -16,7 +16,7 @@ from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import JSONRenderer
 
-from contamination import data_version, geojson, history, stats
+from contamination import as_of, data_version, geojson, history, stats
 from contamination.api import filters, resources, schema
 from contamination.api import serializers as s
 from contamination.api.base import (
@@ -304,7 +304,7 @@ class AreaQuerysetMixin:
 class AreaList(AreaQuerysetMixin, GeoListView):
     resource = resources.AREAS
     filterset_class = filters.AdminAreaFilter
-    materialises_past = True  # each area's figures are correlated subqueries
+    materialises_past = as_of.AREA_FIGURE_MODELS  # each figure is a correlated subquery
 
     def get_queryset(self):
         return AdminArea.objects.all()
@@ -343,7 +343,7 @@ class AreaDetail(AreaQuerysetMixin, AsOfMixin, PublicAPIView):
     formats = ("geojson", "json")
     extra_parameters = {"zoom"}
     paginated = False
-    materialises_past = True
+    materialises_past = as_of.AREA_FIGURE_MODELS
 
     def get_queryset(self):
         return AdminArea.objects.all()
@@ -654,7 +654,7 @@ class CasualtyStats(StatsView):
 class AreaStats(StatsView):
     serializer_class = s.AreaStatsSerializer
     extra_parameters = {"level"}
-    materialises_past = True  # see AreaList
+    materialises_past = as_of.AREA_FIGURE_MODELS  # see AreaList
 
     def figures(self, records, group_by):
         areas = AdminArea.objects.order_by("level", "code", "id")

@@ -254,13 +254,13 @@ class CitedVersionTests(TransactionTestCase):
 
 
 class MaterialisedStateTests(TestCase):
-    """`state_at(T, materialise=True)` inside a transaction (a savepoint then)."""
+    """`state_at(T, materialise=…)` inside a transaction (a savepoint then)."""
 
     def test_the_tables_read_the_past_and_are_dropped_at_the_end_of_the_block(self):
         factories.make_country()
         incident = factories.make_incident(reference="IN-NOW")
         yesterday = timezone.now() - datetime.timedelta(days=1)  # before every event
-        with as_of.state_at(yesterday, materialise=True):
+        with as_of.state_at(yesterday, materialise=(Incident,)):
             self.assertFalse(Incident.objects.exists())
             with self.assertRaises(RuntimeError):
                 Incident.objects.filter(pk=incident.pk).update(reference="IN-PAST")
