@@ -32,12 +32,19 @@ from contamination.querysets import (
 )
 
 
-def track_history(event_indexes=()):
+def track_history(short_name=None, event_indexes=()):
     """Record every insert, update and delete with a trigger (new trackers per model).
 
-    `event_indexes` go on the event model (pghistory builds its Meta from `meta`).
+    `event_indexes` go on the event model (pghistory builds its Meta from `meta`). With
+    `short_name` (the tables the past state reads, contamination/as_of.py), the event table
+    gets an index on (pgh_obj, pgh_id) too, for "each row's last event at or before a moment",
+    read newest first per row; `short_name` names it.
     """
-    meta = {"indexes": list(event_indexes)} if event_indexes else None
+    indexes = list(event_indexes)
+    if short_name:
+        latest = f"contamination_{short_name}event_latest"
+        indexes.insert(0, models.Index(fields=["pgh_obj", "pgh_id"], name=latest))
+    meta = {"indexes": indexes} if indexes else None
     return pghistory.track(
         pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), meta=meta
     )
@@ -137,7 +144,7 @@ def computed_fields_trigger(body):
     )
 
 
-@track_history()
+@track_history("aa")
 class AdminArea(models.Model):
     """A country (level 0) or one of its first-level units (level 1)."""
 
@@ -200,7 +207,7 @@ class AdminArea(models.Model):
         return reverse("contamination:area-detail", args=[self.code])
 
 
-@track_history()
+@track_history("org")
 class Organisation(models.Model):
     class Kind(models.TextChoices):
         NATIONAL_AUTHORITY = "national_authority", "National mine action authority"
@@ -233,7 +240,7 @@ class Organisation(models.Model):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
 
-@track_history()
+@track_history("src")
 class Source(models.Model):
     """A document cited as a source, by records and by what the site quotes."""
 
@@ -407,7 +414,7 @@ class SourceCitation(models.Model):
         return str(self.source)
 
 
-@track_history(event_indexes=[deletions_index("contamination_haevent_del_at")])
+@track_history("ha", event_indexes=[deletions_index("contamination_haevent_del_at")])
 class HazardArea(AreaRecord):
     class Category(models.TextChoices):
         SUSPECTED = "sha", "Suspected hazardous area (SHA)"
@@ -532,7 +539,7 @@ class HazardArea(AreaRecord):
         return reverse("contamination:hazard-area-detail", args=[self.pk])
 
 
-@track_history()
+@track_history("has")
 class HazardAreaSource(SourceCitation):
     hazard_area = models.ForeignKey(HazardArea, on_delete=models.CASCADE, related_name="citations")
 
@@ -545,7 +552,7 @@ class HazardAreaSource(SourceCitation):
         ]
 
 
-@track_history(event_indexes=[deletions_index("contamination_lrevent_del_at")])
+@track_history("lr", event_indexes=[deletions_index("contamination_lrevent_del_at")])
 class LandRelease(AreaRecord):
     class Method(models.TextChoices):
         CANCELLED = "cancelled", "Cancelled (non-technical survey)"
@@ -653,7 +660,7 @@ class LandRelease(AreaRecord):
         return self.ap_mines_found + self.at_mines_found + self.uxo_found + self.other_items_found
 
 
-@track_history()
+@track_history("lrs")
 class LandReleaseSource(SourceCitation):
     land_release = models.ForeignKey(
         LandRelease, on_delete=models.CASCADE, related_name="citations"
@@ -674,7 +681,7 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", "Year"
 
 
-@track_history(event_indexes=[deletions_index("contamination_inevent_del_at")])
+@track_history("in", event_indexes=[deletions_index("contamination_inevent_del_at")])
 class Incident(GeoRecord):
     class LocationPrecision(models.TextChoices):
         EXACT = "exact", "Exact"
@@ -795,7 +802,7 @@ class Incident(GeoRecord):
         return reverse("contamination:incident-detail", args=[self.pk])
 
 
-@track_history()
+@track_history("ins")
 class IncidentSource(SourceCitation):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="citations")
 
@@ -810,7 +817,8 @@ class IncidentSource(SourceCitation):
 
 # The data version asks for the latest casualty change: a backward scan of this index.
 @track_history(
-    event_indexes=[models.Index(fields=["pgh_created_at"], name="contamination_casualtyevent_at")]
+    "cas",
+    event_indexes=[models.Index(fields=["pgh_created_at"], name="contamination_casualtyevent_at")],
 )
 class Casualty(models.Model):
     """One person killed or injured. Never a name or any identifying detail."""

@@ -183,6 +183,12 @@ def compare(claim, cache=None):
         return RecordedComparison(
             None, "The claim names no area that the records could be counted in."
         )
+    if claim.covers_part_of_scope:
+        return RecordedComparison(
+            None,
+            f"The figure is about part of {claim.scope.name_en} only; the records are counted "
+            "by whole district or country, so they cannot be set beside it.",
+        )
     as_of = as_of_for(claim)
     note = ""
     if as_of is None:

@@ -29,6 +29,7 @@ class Chart:
     y_ticks: list = field(default_factory=list)  # (y, label)
     undated: int = 0
     unscoped: int = 0  # figures for no one country (e.g. global totals), never plotted
+    partial: int = 0  # figures for part of an area (Claim.covers_part_of_scope), never plotted
     width: int = WIDTH
     height: int = HEIGHT
     left: int = LEFT
@@ -71,11 +72,15 @@ def metric_chart(metric, rows):
     unit = metric.unit
     dated = []
     undated = 0
-    unscoped = 0
+    unscoped = partial = 0
     for claim, comparison in rows:
         if claim.scope_id is None:
             # A global figure on a national chart would read as a national one.
             unscoped += 1
+            continue
+        if claim.covers_part_of_scope:
+            # So would a figure for a road area or "the liberated territories" only.
+            partial += 1
             continue
         on = bridge.as_of_for(claim)
         if on is None or not (claim.unit == unit or convertible(claim.unit, unit)):
@@ -87,7 +92,7 @@ def metric_chart(metric, rows):
         if comparison.has_records:
             recorded = in_unit(comparison.recorded.value, comparison.recorded.unit, unit)
         dated.append((on, low, high, recorded, claim))
-    chart = Chart(unit=unit_label(unit), undated=undated, unscoped=unscoped)
+    chart = Chart(unit=unit_label(unit), undated=undated, unscoped=unscoped, partial=partial)
     if not dated:
         return chart
 

@@ -36,6 +36,7 @@ def latest_running_total(area):
             statement__in=Statement.objects.published(),
             metric__comparison=RUNNING_TOTAL_COMPARISON,
             scope=area,
+            scope_note="",  # a total for the whole area, not part of it (covers_part_of_scope)
             qualifier=Claim.Qualifier.EXACTLY,
             value_max=None,
             unit="people",

@@ -476,6 +476,15 @@ class Claim(models.Model):
         return self.value_max is not None
 
     @property
+    def covers_part_of_scope(self):
+        """Whether the figure is about part of `scope` only: an area no boundary holds
+        ("liberated territories", "the Fuzuli–Shusha road area"), which `scope_note` then
+        describes, `scope` being the area that contains it. Such a figure is never plotted
+        on the area's chart or set beside the area's records: it would read as the area's.
+        """
+        return self.scope_id is not None and bool(self.scope_note.strip())
+
+    @property
     def unit_label(self):
         return unit_label(self.unit)
 

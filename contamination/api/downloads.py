@@ -24,7 +24,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework.exceptions import APIException, NotFound
 
-from contamination import data_version, geojson, stats
+from contamination import as_of, data_version, geojson, stats
 from contamination.api import filters, resources
 from contamination.api.base import (
     AnonymousThrottle,
@@ -33,6 +33,7 @@ from contamination.api.base import (
     json_response,
 )
 from contamination.api.caching import etag_for, not_modified, stamp
+from contamination.api.past_state import AsOfMixin
 from contamination.api.schema import (
     DETAIL_SCHEMA,
     FORMAT_JSON,
@@ -114,6 +115,8 @@ def readme(request, version, counts, extension, has_demo):
         "",
         f"Data version: {data_version.as_text(version)} (time of the last published change).",
         f"Downloaded from: {request.build_absolute_uri()}",
+        "This file again, with these records as they were public then: "
+        + data_version.reproducing_url(request.build_absolute_uri(), version),
         f"Format: {EXTENSIONS[extension][1]}.",
         "Filters: "
         + (", ".join(f"{key}={value}" for key, value in filters_given.items()) or "none"),
@@ -171,9 +174,7 @@ def citation_text(request, version, *, reproduced_by=None):
 
 
 def stats_address(request):
-    """Where the figures of this version can be read again (`?as_of=`): the statistics.
-    Downloads do not take `as_of` yet: their `areas` layer has per-area figures, which the
-    history answers too slowly (see AreaList)."""
+    """Where the headline figures of this version can be read again (`?as_of=`)."""
     return request.build_absolute_uri(reverse("api:stats-summary"))
 
 
@@ -323,8 +324,9 @@ FILTER_NOTE = (
         (404, "application/json"): OpenApiResponse(DETAIL_SCHEMA, description="No such file."),
     },
 )
-class Download(PublicAPIView):
+class Download(AsOfMixin, PublicAPIView):
     filterset_class = filters.DownloadFilter
+    materialises_past = as_of.TRACKED_MODELS  # the `areas` layer has per-area figures
     throttle_classes = [AnonymousThrottle, DownloadThrottle]
     formats = ("file",)
     paginated = False

@@ -15,6 +15,9 @@ class AsOfMixin:
     """Accept `?as_of=` and answer the whole request from the state at that moment."""
 
     answers_as_of = True  # the schema documents `as_of` (schema.AS_OF)
+    # Answers with per-area figures read the past from temporary tables written once for the
+    # request, not from CTEs re-read per area (see contamination/as_of.py).
+    materialises_past = ()  # the tracked models to materialise (as_of.state_at)
 
     def allowed_parameters(self):
         allowed = super().allowed_parameters()
@@ -36,7 +39,7 @@ class AsOfMixin:
             moment = None
         if moment is None:
             return super().dispatch(request, *args, **kwargs)
-        with as_of.state_at(moment):
+        with as_of.state_at(moment, materialise=self.materialises_past):
             return super().dispatch(request, *args, **kwargs)
 
     def initial(self, request, *args, **kwargs):

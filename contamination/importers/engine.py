@@ -18,10 +18,12 @@ from django.contrib.gis.gdal.error import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from contamination.importers.columns import GDAL_OWN_COLUMNS, KINDS, CellError
 from contamination.importers.files import ImportRejected
 from contamination.importers.sandbox import check_row_count, check_vertices, gdal_sandbox
+from contamination.importers.sources import create_named_sources
 from contamination.models import (
     AdminArea,
     Casualty,
@@ -64,6 +66,7 @@ class ImportReport:
     warnings: list = field(default_factory=list)
     seconds: float = 0.0
     written: bool = False
+    sources: str = ""  # what the source_notes step did (importers/sources.py), if it ran
 
     @property
     def ok(self):
@@ -95,6 +98,7 @@ class ImportReport:
     def lines(self, limit=None):
         """The report as text lines; at most `limit` created/updated lines (problems: all)."""
         lines = [f"{self.file_name}: {self.format_label}, {self.rows_read} row(s) read."]
+        lines += [self.sources] if self.sources else []
         lines += [f"Problem: {problem}" for problem in self.problems]
         lines += [f"Repaired: {note}" for note in self.repairs]
         lines += [f"Warning: {note}" for note in self.warnings]
@@ -177,12 +181,15 @@ class Row:
 
 
 class RecordImporter:
-    def __init__(self, kind, *, repair=False, publish=False, organisation=None, progress=None):
+    def __init__(self, kind, *, repair=False, publish=False, organisation=None, progress=None,
+                 sources_accessed_on=None):  # fmt: skip
         self.kind = KINDS[kind]
         self.repair = repair
         self.publish = publish
         self.default_organisation = organisation
         self.progress = progress or (lambda message: None)
+        # The access date of the Sources a `source_notes` column creates (default: today).
+        self.sources_accessed_on = sources_accessed_on
 
     # --- reading ---------------------------------------------------------------------
 
@@ -190,7 +197,9 @@ class RecordImporter:
         """Check and import a `StoredUpload`; return the report (never raises for bad input).
 
         With `expected_digest` (from a dry run's `plan_digest()`), nothing is written unless
-        the import would do exactly what that dry run reported.
+        the import would do exactly what that dry run reported. An incidents CSV with a
+        `source_notes` column first creates the Sources it names (importers/sources.py), in
+        the same transaction as the records: a dry run or a refused import keeps none of them.
         """
         started = time.monotonic()
         report = ImportReport(
@@ -201,27 +210,37 @@ class RecordImporter:
             repair=self.repair,
             format_label=upload.format.label,
         )
-        try:
-            datasource = upload.open()
-            # GDAL reads lazily: keep it off the network while the rows are read too.
-            with quiet_geos(), gdal_sandbox():
-                rows = self.read(datasource, report)
-            if report.ok:
-                plan = self.plan(rows, report)
-            if report.ok:
-                self.warn_outside_boundaries(rows, report)
-            if report.ok and expected_digest and report.plan_digest() != expected_digest:
-                raise ImportRejected(
-                    "The records changed since the check, so the import would now do something "
-                    "else than the report showed. Nothing was written: check the file again."
+        with transaction.atomic():
+            try:
+                datasource = upload.open()  # checks the content is the format it claims
+                if self.kind.key == "incidents" and upload.format.key == "csv":
+                    report.sources = create_named_sources(
+                        upload.path, accessed_on=self.sources_accessed_on or timezone.localdate()
+                    )
+                # GDAL reads lazily: keep it off the network while the rows are read too.
+                with quiet_geos(), gdal_sandbox():
+                    rows = self.read(datasource, report)
+                if report.ok:
+                    plan = self.plan(rows, report)
+                if report.ok:
+                    self.warn_outside_boundaries(rows, report)
+                if report.ok and expected_digest and report.plan_digest() != expected_digest:
+                    raise ImportRejected(
+                        "The records changed since the check, so the import would now do "
+                        "something else than the report showed. Nothing was written: check the "
+                        "file again."
+                    )
+                if report.ok and not dry_run:
+                    self.write(plan, report)
+            except ImportRejected as error:
+                report.problems.append(Problem(None, str(error)))
+            except GDALException as error:
+                # A file that opens but breaks while its rows are read (truncated, corrupt).
+                report.problems.append(
+                    Problem(None, f"The file could not be read to the end: {error}")
                 )
-            if report.ok and not dry_run:
-                self.write(plan, report)
-        except ImportRejected as error:
-            report.problems.append(Problem(None, str(error)))
-        except GDALException as error:
-            # A file that opens but breaks while its rows are read (truncated, corrupt).
-            report.problems.append(Problem(None, f"The file could not be read to the end: {error}"))
+            if dry_run or not report.ok:
+                transaction.set_rollback(True)  # the Sources made for the check go too
         report.seconds = time.monotonic() - started
         return report
 
@@ -728,9 +747,14 @@ def polygonal_parts(geometry):
 
 
 def import_file(kind, upload, *, dry_run=False, repair=False, publish=False, organisation=None,
-                progress=None, expected_digest=None):  # fmt: skip
+                progress=None, expected_digest=None, sources_accessed_on=None):  # fmt: skip
     """Import a `StoredUpload` of `kind` records; return the ImportReport."""
     importer = RecordImporter(
-        kind, repair=repair, publish=publish, organisation=organisation, progress=progress
+        kind,
+        repair=repair,
+        publish=publish,
+        organisation=organisation,
+        progress=progress,
+        sources_accessed_on=sources_accessed_on,
     )
     return importer.import_upload(upload, dry_run=dry_run, expected_digest=expected_digest)

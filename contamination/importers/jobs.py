@@ -203,6 +203,8 @@ def run(job):
                 organisation=job.organisation,
                 expected_digest=job.expected_digest or None,
                 progress=Progress(job, alias, upload),
+                # The Sources a source_notes column names were read on the day of the upload.
+                sources_accessed_on=timezone.localdate(job.created_at),
             )
     except ImportRejected as error:
         report = ImportReport(job.kind, job.file_name, job.is_dry_run, job.publish, job.repair)

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from contamination.importers.columns import CellError
+from contamination.importers.files import ImportRejected
 from contamination.models import Source
 
 # "Publisher (via someone) 2020-12-10", "Publisher 2020-12", "Publisher n.d. (Aug 2025)".
@@ -113,3 +114,26 @@ def upsert_sources(named, *, accessed_on):
             source.save(update_fields=[*changed, "updated_at"])
             updated += 1
     return created, updated
+
+
+def create_named_sources(path, *, accessed_on):
+    """Create the Sources a CSV of incidents names in `source_notes`; return a report line.
+
+    The one step both ways of importing take (`manage.py import_records` and the admin's
+    upload, through the engine). Raises ImportRejected naming every row whose notes do not
+    match its URLs; returns "" when the file has no `source_notes` column.
+    """
+    try:
+        named, problems = read_named_sources(path)
+    except (csv.Error, UnicodeDecodeError) as error:
+        message = f"The sources and source_notes columns could not be read: {error}"
+        raise ImportRejected(message) from None
+    if problems:
+        raise ImportRejected(" ".join(problems))
+    if not named:
+        return ""
+    created, updated = upsert_sources(named, accessed_on=accessed_on)
+    return (
+        f"Sources: {len(named)} named, {created} created, {updated} completed, "
+        f"{len(named) - created - updated} unchanged."
+    )

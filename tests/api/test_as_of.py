@@ -1,15 +1,17 @@
 """`?as_of=`: a cited data version answers again with the figures it had, after corrections."""
 
+import csv
 import datetime
 import io
 import zipfile
 
 from django.contrib.gis.geos import Point
 from django.core.cache import cache
-from django.test import TransactionTestCase
+from django.db import connection
+from django.test import TestCase, TransactionTestCase
 from django.utils import timezone
 
-from contamination import data_version
+from contamination import as_of, data_version
 from contamination.models import Casualty, HazardArea, Incident
 from tests import factories
 
@@ -35,9 +37,16 @@ class CitedVersionTests(TransactionTestCase):
         self.later = factories.make_incident(
             reference="IN-LATER", publication_status="draft", casualties=[KILLED]
         )
+        factories.make_incident(
+            reference="IN-DRAFT", publication_status="draft", casualties=[KILLED]
+        )
         self.cited = data_version.as_text(data_version.current())
         self.cited_summary = self.get("/api/v1/stats/summary/").json()
         self.cited_casualties = self.get("/api/v1/stats/casualties/").json()
+        self.cited_areas = self.get("/api/v1/areas/", {"level": 1}).json()["features"]
+        self.cited_area = self.get("/api/v1/areas/AZ-AAA/").json()["properties"]
+        self.cited_area_stats = self.get("/api/v1/stats/areas/").json()["results"]
+        self.cited_layers = self.csv_layers(self.get("/api/v1/downloads/mine-atlas.csv.zip"))
 
         # Since the citation: a correction, a retraction and a new publication.
         HazardArea.objects.filter(pk=self.field.pk).update(
@@ -50,6 +59,18 @@ class CitedVersionTests(TransactionTestCase):
 
     def get(self, path, params=None):
         return self.client.get(path, params or {})
+
+    @staticmethod
+    def archive(response):
+        return zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+
+    def csv_layers(self, response):
+        self.assertEqual(response.status_code, 200)
+        archive = self.archive(response)
+        return {
+            name: list(csv.DictReader(io.StringIO(archive.read(f"{name}.csv").decode())))
+            for name in ("hazard_areas", "incidents", "areas")
+        }
 
     def test_the_cited_version_reproduces_its_figures_after_corrections(self):
         now = self.get("/api/v1/stats/summary/").json()
@@ -148,13 +169,102 @@ class CitedVersionTests(TransactionTestCase):
         self.assertIn(f"/api/v1/stats/summary/?as_of={version.replace(':', '%3A')}", readme)
         self.assertIn("/api/v1/stats/summary/?as_of=", archive.read("CITATION.cff").decode())
 
-    def test_area_figures_do_not_take_as_of_yet(self):
+    def test_area_figures_answer_as_they_were_then(self):
+        figures = ("figure_hazard_km2", "incidents", "killed", "injured")
+        now = self.get("/api/v1/areas/AZ-AAA/").json()["properties"]
+        self.assertNotEqual(now, self.cited_area)  # really corrected: injured 1 → 0, km²
+        self.assertEqual(now["injured"], 0)
+
+        past = self.get("/api/v1/areas/AZ-AAA/", {"as_of": self.cited})
+        self.assertEqual(past.status_code, 200)
+        self.assertEqual(past["X-Data-Version"], self.cited)
+        self.assertEqual(past.json()["properties"], self.cited_area)
+        self.assertEqual(
+            [past.json()["properties"].get(name) for name in figures[1:]], [1, 1, 1]
+        )  # IN-ROAD's incident and casualties; neither IN-LATER's nor IN-DRAFT's
+        listed = self.get("/api/v1/areas/", {"level": 1, "as_of": self.cited}).json()
+        self.assertEqual(listed["features"], self.cited_areas)
+        stats = self.get("/api/v1/stats/areas/", {"as_of": self.cited}).json()
+        self.assertEqual(stats["data_version"], self.cited)
+        self.assertEqual(stats["results"], self.cited_area_stats)
+        self.assertNotEqual(self.get("/api/v1/stats/areas/").json()["results"], stats["results"])
+
+    def test_a_past_download_holds_the_records_and_figures_public_then(self):
+        response = self.get("/api/v1/downloads/mine-atlas.csv.zip", {"as_of": self.cited})
+        self.assertEqual(response["X-Data-Version"], self.cited)
+        self.assertEqual(self.csv_layers(response), self.cited_layers)
+        present = self.csv_layers(self.get("/api/v1/downloads/mine-atlas.csv.zip"))
+        self.assertNotEqual(present, self.cited_layers)
+        references = [row["reference"] for row in self.cited_layers["incidents"]]
+        self.assertEqual(references, ["IN-ROAD"])  # retracted since; not IN-LATER, never drafts
+        self.assertEqual([row["reference"] for row in present["incidents"]], ["IN-LATER"])
+        self.assertEqual(
+            [row["name"] for row in self.cited_layers["hazard_areas"]], ["Field by the river"]
+        )
+
+        readme = self.archive(
+            self.get("/api/v1/downloads/mine-atlas.csv.zip", {"as_of": self.cited})
+        ).read("README.txt")
+        text = readme.decode()
+        self.assertIn(f"Data version: {self.cited}", text)
+        self.assertIn("- incidents: 1 features", text)
+        cited = self.cited.replace(":", "%3A")
+        self.assertIn(f"/api/v1/downloads/mine-atlas.csv.zip?as_of={cited}", text)
+
+    def test_a_past_area_answer_costs_three_queries_more_than_a_present_one(self):
+        """The past state is written to temporary tables in a transaction of its own (BEGIN,
+        the tables, COMMIT, which drops them)."""
+        for path, present_queries in (
+            ("/api/v1/areas/", 3),  # version, the page, rate limit
+            ("/api/v1/areas/AZ-AAA/", 3),
+            ("/api/v1/stats/areas/", 3),
+        ):
+            for params, queries in (
+                ({}, present_queries),
+                ({"as_of": self.cited}, present_queries + 3),
+            ):
+                cache.clear()
+                with self.subTest(path, **params), self.assertNumQueries(queries):
+                    self.assertEqual(self.get(path, params).status_code, 200)
+
+    def test_the_past_is_gone_when_the_answer_is(self):
+        """The temporary tables never outlive the request: the next one on the connection,
+        and a refused one, read the present."""
+        self.get("/api/v1/areas/AZ-AAA/", {"as_of": self.cited})
+        self.assertEqual(
+            self.get("/api/v1/areas/AZ-AAA/", {"as_of": self.cited, "level": "x"}).status_code, 400
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT to_regclass('pg_temp.contamination_incident')")
+            self.assertIsNone(cursor.fetchone()[0])
+        cache.clear()
+        self.assertEqual(self.get("/api/v1/areas/AZ-AAA/").json()["properties"]["injured"], 0)
+
+    def test_area_figures_refuse_a_bad_moment(self):
         for path in (
             "/api/v1/areas/",
+            "/api/v1/areas/AZ-AAA/",
             "/api/v1/stats/areas/",
             "/api/v1/downloads/mine-atlas.csv.zip",
         ):
             with self.subTest(path):
-                response = self.get(path, {"as_of": self.cited})
+                response = self.get(path, {"as_of": "9999-01-01"})
                 self.assertEqual(response.status_code, 400)
-                self.assertIn("as_of", response.json())
+                self.assertEqual(list(response.json()), ["as_of"])
+
+
+class MaterialisedStateTests(TestCase):
+    """`state_at(T, materialise=…)` inside a transaction (a savepoint then)."""
+
+    def test_the_tables_read_the_past_and_are_dropped_at_the_end_of_the_block(self):
+        factories.make_country()
+        incident = factories.make_incident(reference="IN-NOW")
+        yesterday = timezone.now() - datetime.timedelta(days=1)  # before every event
+        with as_of.state_at(yesterday, materialise=(Incident,)):
+            self.assertFalse(Incident.objects.exists())
+            with self.assertRaises(RuntimeError):
+                Incident.objects.filter(pk=incident.pk).update(reference="IN-PAST")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT to_regclass('pg_temp.contamination_incident')")
+            self.assertIsNone(cursor.fetchone()[0])
+        self.assertEqual(Incident.objects.get().reference, "IN-NOW")

@@ -1,6 +1,7 @@
 """The editors' admin, used as a member of the Editors group (not a superuser)."""
 
 import csv
+import datetime
 import io
 import json
 import shutil
@@ -14,9 +15,10 @@ from django.db import connection
 from django.test import Client, TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from contamination.admin import UPLOAD_SESSION_KEY
-from contamination.models import HazardArea, Incident
+from contamination.models import HazardArea, Incident, Source
 from tests import factories
 from tests.factories import feature, feature_collection, square_geojson
 
@@ -515,3 +517,68 @@ class BulkUploadTests(EditorTestCase):
         response = self.client.get(reverse("admin:contamination_hazardarea_import"))
         self.assertEqual(response.status_code, 302)
         self.assertIn(reverse("admin:login"), response["Location"])
+
+
+class UploadCreatesSourcesTests(EditorTestCase):
+    """The admin's upload creates the Sources of a `source_notes` column, as import_records does
+    (the same step of the import engine), with the upload's day as their access date."""
+
+    def setUp(self):
+        super().setUp()
+        folder = Path(tempfile.mkdtemp(prefix="upload-test-"))
+        self.addCleanup(shutil.rmtree, folder, ignore_errors=True)
+        self.enterContext(mock.patch("contamination.admin.UPLOAD_DIRECTORY", folder))
+
+    upload = BulkUploadTests.upload
+    confirm = BulkUploadTests.confirm
+
+    CSV = (
+        b"reference,occurred_on,lon,lat,location_precision,sources,source_notes\n"
+        b"UPS-1,2024-05-02,46.61,40.05,settlement,"
+        b"https://news.example.org/a https://agency.example.org/b,"
+        b"Example News 2024-05-03; Example Agency n.d.\n"
+    )
+
+    def upload_incidents(self, content):
+        return self.upload(content, name="incidents.csv", kind="incidents", publish="on")
+
+    def test_a_checked_then_confirmed_upload_cites_both_sources_on_the_public_page(self):
+        response = self.upload_incidents(self.CSV)
+        report = response.context["report"]
+        self.assertTrue(report.ok, report.lines())
+        self.assertContains(response, "Sources: 2 named, 2 created")
+        self.assertFalse(Source.objects.exists())  # a check writes no Source
+
+        response = self.confirm(response.context["token"])
+        self.assertContains(response, "Imported 1 incidents as published")
+        sources = Source.objects.order_by("url")
+        self.assertEqual(
+            [(s.url, s.publisher, s.published_on, s.accessed_on) for s in sources],
+            [
+                ("https://agency.example.org/b", "Example Agency", None, timezone.localdate()),
+                (
+                    "https://news.example.org/a",
+                    "Example News",
+                    datetime.date(2024, 5, 3),
+                    timezone.localdate(),
+                ),
+            ],
+        )
+        incident = Incident.objects.get(reference="UPS-1")
+        self.assertEqual(set(incident.sources.all()), set(sources))
+        page = self.client.get(incident.get_absolute_url())
+        self.assertEqual(page.status_code, 200)
+        self.assertContains(page, 'href="https://news.example.org/a"')
+        self.assertContains(page, "Example News</a>, 3 May 2024")
+        self.assertContains(page, 'href="https://agency.example.org/b"')
+        self.assertContains(page, "Example Agency</a>")
+
+    def test_notes_that_do_not_match_the_urls_are_a_problem_and_nothing_is_written(self):
+        content = self.CSV.replace(b"; Example Agency n.d.", b"")
+        response = self.upload_incidents(content)
+        report = response.context["report"]
+        self.assertFalse(report.ok)
+        self.assertContains(response, "sources lists 2 URL(s) but source_notes names 1")
+        self.assertIsNone(response.context["token"])
+        self.assertFalse(Source.objects.exists())
+        self.assertFalse(Incident.objects.exists())

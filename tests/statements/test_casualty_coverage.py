@@ -84,3 +84,24 @@ class CasualtyCoverageTests(TestCase):
         response = self.client.get(unit.get_absolute_url())
         self.assertEqual(response.status_code, 200)
         self.assertNotContains(response, "These records document")
+
+    def test_a_total_for_part_of_the_country_is_not_its_coverage(self):
+        statement = factories.make_statement(
+            date=datetime.date(2025, 12, 1),
+            text_kind="paraphrase",
+            text="In the liberated territories 5 people were killed or injured.",
+        )
+        factories.make_claim(
+            statement,
+            metric=self.metric,
+            excerpt="5 people",
+            value=5,
+            unit="people",
+            since=datetime.date(2020, 11, 10),
+            scope=self.country,
+            scope_note="Areas that returned to Azerbaijani control from 2020; not a single unit.",
+        )
+        whole_country = self.metric.claims.get(value=8).statement.get_absolute_url()
+        response = self.client.get("/statistics/")
+        self.assertContains(response, self.sentence.format(url=whole_country))
+        self.assertNotContains(response, "of the 5 victims")

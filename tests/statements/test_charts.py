@@ -104,3 +104,30 @@ class MetricChartTests(TestCase):
         self.assertEqual(len(chart.stated), 2)  # the two national figures only
         self.assertEqual(chart.unscoped, 1)
         self.assertNotIn("100,000,000", " ".join(point.label for point in chart.stated))
+
+    def test_a_figure_for_part_of_the_country_is_neither_plotted_nor_set_beside_its_records(self):
+        statement = factories.make_statement(
+            date=datetime.date(2022, 3, 1), text="In the Fuzuli–Shusha road area 120 km2 remain."
+        )
+        road = factories.make_claim(
+            statement,
+            excerpt="120 km2",
+            metric=self.metric,
+            value=120,
+            unit="km2",
+            scope=self.country,
+            scope_note="The Fuzuli–Shusha road area; not a single ISO 3166-2 unit.",
+        )
+        chart = charts.metric_chart(self.metric, self.rows())
+        self.assertEqual(len(chart.stated), 2)  # the two national figures only
+        self.assertEqual(chart.partial, 1)
+        self.assertNotIn("120", " ".join(point.label for point in chart.stated))
+        self.assertEqual([label for _, label in chart.x_ticks], ["2015", "2016"])  # no 2022
+
+        area = factories.make_metric(code="hazard_km2", unit="km2", comparison="hazard_area_km2")
+        road.metric = area
+        comparison = bridge.compare(road)
+        self.assertFalse(comparison.is_available)
+        self.assertIn("part of Testland only", comparison.reason)
+        road.scope_note = ""  # the same figure for the whole country is compared
+        self.assertTrue(bridge.compare(road).is_available)

@@ -396,6 +396,31 @@ class MetricPageTests(StatementPagesTestData):
         self.assertIn("Global figure (all affected countries).", apart)
         self.assertContains(response, "not national figures")
 
+    def test_a_figure_for_part_of_the_country_is_not_plotted_on_its_chart(self):
+        statement = factories.make_statement(
+            date=datetime.date(2023, 5, 26),
+            text="In the liberated territories 7,777 ha were cleared.",
+        )
+        factories.make_claim(
+            statement,
+            excerpt="7,777 ha",
+            metric=self.released,
+            value=7777,
+            unit="ha",
+            since=datetime.date(2020, 11, 10),
+            scope=self.country,
+            scope_note="Areas that returned to Azerbaijani control from 2020; not a single unit.",
+        )
+        response = self.client.get(self.released.get_absolute_url())
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, 'class="stated-point"', count=1)  # the national one
+        self.assertContains(
+            response, "1 figure for part of an area only, listed below, not plotted"
+        )
+        self.assertContains(response, "7,777 ha")  # listed, with its area as stated
+        self.assertContains(response, "returned to Azerbaijani control from 2020")
+        self.assertContains(response, "part of Testland only")
+
     def test_the_metric_list_counts_published_claims_only(self):
         with self.assertNumQueries(1):
             response = self.client.get(reverse("statements:metric-list"))

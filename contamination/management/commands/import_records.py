@@ -5,11 +5,8 @@ import datetime
 import textwrap
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
-from django.utils import timezone
 
 from contamination.importers import KINDS, ImportRejected, StoredUpload, import_file
-from contamination.importers.sources import read_named_sources, upsert_sources
 from contamination.models import Organisation
 
 
@@ -91,42 +88,22 @@ class Command(BaseCommand):
         except ImportRejected as error:
             raise CommandError(str(error)) from None
         try:
-            # Sources and records are written together or not at all.
-            with transaction.atomic():
-                sources_line = self.create_named_sources(kind, file, options["accessed_on"])
-                report = import_file(
-                    kind,
-                    upload,
-                    dry_run=dry_run,
-                    repair=repair,
-                    publish=publish,
-                    organisation=default_organisation,
-                    progress=lambda message: self.stderr.write(f"… {message}"),
-                )
-                if dry_run or not report.ok:
-                    transaction.set_rollback(True)
+            # Sources and records are written together or not at all (the engine's step).
+            report = import_file(
+                kind,
+                upload,
+                dry_run=dry_run,
+                repair=repair,
+                publish=publish,
+                organisation=default_organisation,
+                progress=lambda message: self.stderr.write(f"… {message}"),
+                sources_accessed_on=options["accessed_on"],
+            )
         finally:
             upload.cleanup()
-        if sources_line:
-            self.stdout.write(sources_line)
         limit = None if options["verbosity"] > 1 else 20
         for line in report.lines(limit)[:-1]:
             self.stdout.write(line)
         if not report.ok:
             raise CommandError(report.summary())
         self.stdout.write(self.style.SUCCESS(report.summary()))
-
-    def create_named_sources(self, kind, file, accessed_on):
-        """Create the sources an incidents CSV names in source_notes; return a report line."""
-        if kind != "incidents" or not file.lower().endswith(".csv"):
-            return ""
-        named, problems = read_named_sources(file)
-        if problems:
-            raise CommandError("Nothing imported: " + " ".join(problems))
-        if not named:
-            return ""
-        created, updated = upsert_sources(named, accessed_on=accessed_on or timezone.localdate())
-        return (
-            f"Sources: {len(named)} named, {created} created, {updated} completed, "
-            f"{len(named) - created - updated} unchanged."
-        )
