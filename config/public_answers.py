@@ -46,7 +46,9 @@ class PublicDataVersionMiddleware:
             # Caches may keep a copy but must ask again: a cheap 304 when unchanged.
             response["Cache-Control"] = "public, no-cache"
         patch_vary_headers(response, ["Accept-Encoding"])
-        return get_conditional_response(request, etag=response["ETag"], response=response)
+        answer = get_conditional_response(request, etag=response["ETag"], response=response)
+        answer["X-Data-Version"] = response["X-Data-Version"]  # a 304 names it too
+        return answer
 
 
 class PublicDataGZipMiddleware(GZipMiddleware):
