@@ -4,11 +4,16 @@ Transaction tests: the feed's positions are drawn when a transaction commits, so
 here commits for real (two of them on their own database connections, interleaved).
 """
 
+import random
+import threading
+import time
+
 import psycopg2
 from django.core.cache import cache
 from django.db import connection
 from django.test import TestCase, TransactionTestCase
 
+from changefeed import feed
 from contamination.models import Casualty, HazardArea, Organisation, Source
 from statements.models import Claim, Person, Statement
 from tests import factories
@@ -99,6 +104,56 @@ class InterleavedTransactionTests(TransactionTestCase):
         changes, _ = poll(self.client, self.cursor)
         self.assertEqual(told(changes), [("hazard_area", "HA-SECOND", "corrected")])
         self.assertNotContains(self.client.get("/api/v1/changes/", {"after": 0}), "Never")
+
+
+class ManyWritersTests(TransactionTestCase):
+    def test_a_poller_reading_while_four_writers_commit_sees_each_change_once(self):
+        factories.make_country()
+        areas = [factories.make_hazard_area(reference=f"HA-W{n}") for n in range(4)]
+        start = feed.read(0, 100).next_cursor
+        written, failures = set(), []
+
+        def writer(area):
+            db = own_connection()
+            try:
+                for step in range(15):
+                    with db.cursor() as sql:
+                        name = f"{area.reference} step {step}"
+                        sql.execute(
+                            "UPDATE contamination_hazardarea SET name = %s WHERE id = %s",
+                            [name, area.pk],
+                        )
+                    time.sleep(random.random() / 200)  # commits land in a random order
+                    db.commit()
+                    written.add(name)
+            except Exception as error:  # noqa: BLE001 - reported by the test below
+                failures.append(error)
+            finally:
+                db.close()
+
+        threads = [threading.Thread(target=writer, args=[area]) for area in areas]
+        for thread in threads:
+            thread.start()
+        seen, cursor = [], start
+        while any(thread.is_alive() for thread in threads):
+            page = feed.read(cursor, 7)
+            seen += page.changes
+            cursor = page.next_cursor
+        for thread in threads:
+            thread.join()
+        while True:
+            page = feed.read(cursor, 7)
+            seen += page.changes
+            cursor = page.next_cursor
+            if not page.more:
+                break
+
+        self.assertEqual(failures, [])
+        positions = [change.position for change in seen]
+        self.assertEqual(positions, sorted(set(positions)))
+        names = [change.changed[0].rsplit(" to ", 1)[1] for change in seen]
+        self.assertEqual(len(names), 60)
+        self.assertEqual(set(names), written)
 
 
 class FollowingTheCursorTests(TransactionTestCase):
