@@ -286,11 +286,25 @@ def _public(kind):
     return KINDS[kind].model.objects.cited_publicly()
 
 
+# The first entry, in its transaction, of each incident's casualties: an import replaces
+# them in bulk, and that is one correction, whichever page each entry falls on.
 CASUALTY_SQL = """
 SELECT e.pgh_id, i.id, i.reference
-FROM contamination_casualtyevent e
+FROM changefeed_entry entry
+JOIN contamination_casualtyevent e ON e.pgh_id = entry.event_id
 JOIN contamination_incident i ON i.id = e.incident_id
-WHERE e.pgh_id = ANY(%(events)s) AND i.publication_status = 'published'
+WHERE entry.event_table = 'contamination_casualtyevent'
+  AND entry.event_id = ANY(%(events)s)
+  AND i.publication_status = 'published'
+  AND NOT EXISTS (
+      SELECT 1 FROM changefeed_entry earlier
+      JOIN contamination_casualtyevent other ON other.pgh_id = earlier.event_id
+      WHERE earlier.transaction_id = entry.transaction_id
+        AND earlier.event_table = 'contamination_casualtyevent'
+        AND earlier.position < entry.position
+        AND other.incident_id = e.incident_id
+  )
+ORDER BY entry.position
 """
 
 
@@ -300,13 +314,9 @@ def _casualty_changes(events):
     with connection.cursor() as db:
         db.execute(CASUALTY_SQL, {"events": list(events)})
         rows = db.fetchall()
-    found, told = [], set()
-    # One change per incident and transaction: an import replaces casualties in bulk.
-    for event_id, incident_id, reference in sorted(rows, key=lambda row: events[row[0]][0]):
-        position, committed_at, transaction_id = events[event_id]
-        if (incident_id, transaction_id) in told:
-            continue
-        told.add((incident_id, transaction_id))
+    found = []
+    for event_id, incident_id, reference in rows:
+        position, committed_at, _ = events[event_id]
         found.append(
             FeedChange(
                 position,

@@ -37,7 +37,8 @@ class Entry(models.Model):
     # Strictly increasing with `position` (the trigger makes it so even if the clock steps
     # back): the data version takes the newest public one, so it moves with every commit.
     committed_at = models.DateTimeField()
-    # The transaction that wrote the event: changes written together can be told together.
+    # The transaction that wrote the event (its xid; for the history before the feed, minus
+    # the rank of its start time): changes written together can be told together.
     transaction_id = models.BigIntegerField()
 
     class Meta:
@@ -51,6 +52,9 @@ class Entry(models.Model):
                 condition=Q(maybe_public=True),
                 name="changefeed_public_at",
             ),
+            # The other entries of one transaction (feed.py tells an incident's casualties
+            # changed once per transaction, whichever page each entry falls on).
+            models.Index(fields=["transaction_id"], name="changefeed_transaction"),
         ]
 
     def __str__(self):

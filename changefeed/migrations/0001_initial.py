@@ -109,9 +109,10 @@ def backfill_part(table):
 
 
 # The past in the order it was written (pgh_created_at, then id): no reader has a cursor yet.
+# pgh_created_at is its transaction's start, so events that share it were written together.
 BACKFILL_SQL = f"""
 INSERT INTO changefeed_entry (event_table, event_id, maybe_public, committed_at, transaction_id)
-SELECT event_table, event_id, maybe_public, at, 0 FROM (
+SELECT event_table, event_id, maybe_public, at, -dense_rank() OVER (ORDER BY at) FROM (
     {" UNION ALL ".join(backfill_part(table) for table in TABLES)}
 ) history
 ORDER BY at, event_table, event_id;
@@ -163,6 +164,7 @@ class Migration(migrations.Migration):
                         fields=["committed_at"],
                         name="changefeed_public_at",
                     ),
+                    models.Index(fields=["transaction_id"], name="changefeed_transaction"),
                 ],
             },
         ),

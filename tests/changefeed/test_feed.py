@@ -10,7 +10,7 @@ import time
 
 import psycopg2
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.test import TestCase, TransactionTestCase
 
 from changefeed import feed
@@ -243,6 +243,19 @@ class FollowingTheCursorTests(TransactionTestCase):
         )
         Source.objects.update(title="unused")  # no source is cited publicly: nothing told
         self.assertEqual(poll(self.client, cursor)[0], [])
+
+    def test_casualties_replaced_in_one_transaction_are_one_correction_on_any_page(self):
+        injured = {"outcome": "injured", "group": "civilian"}
+        incident = factories.make_incident(reference="IN-BULK", casualties=[injured, injured])
+        _, cursor = poll(self.client, 0)
+        with transaction.atomic():  # as an import replaces them
+            Casualty.objects.filter(incident=incident).delete()
+            for _ in range(3):
+                Casualty.objects.create(incident=incident, outcome="killed", group="deminer")
+        for size in (1, 2, 100):
+            with self.subTest(page_size=size):
+                changes, _ = poll(self.client, cursor, page_size=size)
+                self.assertEqual(told(changes), [("incident", "IN-BULK", "corrected")])
 
     def test_kind_narrows_the_feed_and_a_page_costs_a_fixed_number_of_queries(self):
         for number in range(6):
