@@ -11,7 +11,9 @@ constraint trigger, `DEFERRABLE INITIALLY DEFERRED`, see migrations/0001): it ta
 transaction-level advisory lock, then draws the next `position`. The lock is held until
 the transaction's commit is visible, so no other transaction can draw a position until then:
 positions are handed out in commit order, and a reader who has seen position N has seen
-every entry below N. A rolled-back transaction leaves a gap, never a late entry.
+every entry below N. A rolled-back transaction leaves a gap, never a late entry. (Should
+something fire the trigger early, `SET CONSTRAINTS ALL IMMEDIATE` as `loaddata` does, the
+order still holds: the lock is the transaction's until it ends, it is only held longer.)
 
 The alternative, reading `pg_current_xact_id()` and handing out only events whose
 transaction is older than `pg_snapshot_xmin(pg_current_snapshot())`, needs no lock but
