@@ -14,6 +14,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import SimpleRouter
 
+from changefeed import api as changefeed
 from config.api_root import ApiRoot, api_index
 from contamination.api import downloads
 from contamination.api import views as records
@@ -62,7 +63,7 @@ ROUTES = [
     path("incidents/<int:pk>/", records.IncidentDetail.as_view(), name="incident-detail"),
     path("organisations/", records.OrganisationList.as_view(), name="organisation-list"),
     path("sources/", records.SourceList.as_view(), name="source-list"),
-    path("changes/", records.ChangeList.as_view(), name="change-list"),
+    path("changes/", changefeed.ChangeFeed.as_view(), name="change-list"),
     # Statistics
     path("stats/summary/", records.SummaryStats.as_view(), name="stats-summary"),
     path("stats/land-released/", records.ReleaseStats.as_view(), name="stats-land-released"),

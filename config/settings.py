@@ -114,6 +114,8 @@ INSTALLED_APPS = [
     "statements",
     "editorial",
     "search",
+    # Reads both apps' history: the commit-ordered feed behind /api/v1/changes/?after=.
+    "changefeed",
     # Accounts and browser security (issue 13): see the block at the end of this file.
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -125,6 +127,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Public JSON and CSV compressed, and the other API answers' data version and ETag,
+    # computed before compression (config/public_answers.py).
+    "config.public_answers.PublicDataGZipMiddleware",
+    "config.public_answers.PublicDataVersionMiddleware",
     # Accounts and browser security (issue 13): headers on every answer, static files included.
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",

@@ -1,10 +1,12 @@
 """The data version: the time of the last change anyone outside could see.
 
 A record published, changed while public, retracted or sent back to draft (or deleted after it
-had been public), a casualty of such a record, an organisation, a source or a boundary: each
-moves the version on. Pages, feeds, downloads and the API all name it (the citation on the Data
-page names the same version as the API's downloads), and everything they compute is cached
-under it, so nothing ever needs invalidating: a new version is a fresh cache key.
+had been public), a casualty of such a record, an organisation, a source or a boundary, a
+statement that had been public and its claims: each moves the version on, in the order the
+transactions commit (the change feed's times, changefeed/models.py). Pages, feeds, downloads
+and the API all name it (the citation on the Data page names the same version as the API's
+downloads), and everything they compute is cached under it, so nothing ever needs
+invalidating: a new version is a fresh cache key.
 """
 
 import datetime
@@ -41,12 +43,19 @@ SELECT GREATEST(
         WHERE pgh_label = 'delete' AND {SEEN_PUBLICLY} {{until}}),
     (SELECT max(updated_at) FROM contamination_organisation),
     (SELECT max(updated_at) FROM contamination_source),
-    (SELECT max(pgh_created_at) FROM contamination_adminareaevent WHERE TRUE {{until}})
+    (SELECT max(pgh_created_at) FROM contamination_adminareaevent WHERE TRUE {{until}}),
+    -- The change feed's commit times (changefeed/models.py): the parts above are the times
+    -- rows were written, and a transaction that commits after a later one has been read
+    -- would leave the version (and every ETag built on it) where it was. Statements, claims
+    -- and people move it too from here.
+    (SELECT max(committed_at) FROM changefeed_entry WHERE maybe_public {{until_committed}})
 )
 """
-SQL = SQL_TEMPLATE.format(until="", until_e="")
+SQL = SQL_TEMPLATE.format(until="", until_e="", until_committed="")
 SQL_UNTIL = SQL_TEMPLATE.format(
-    until="AND pgh_created_at <= %(at)s", until_e="AND e.pgh_created_at <= %(at)s"
+    until="AND pgh_created_at <= %(at)s",
+    until_e="AND e.pgh_created_at <= %(at)s",
+    until_committed="AND committed_at <= %(at)s",
 )
 
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)

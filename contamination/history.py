@@ -187,6 +187,20 @@ def _changes_of_model(model, since, kinds, record, limit):
     return [change for change in changes if change.kind in kinds][:limit]
 
 
+def changes_among_events(model, event_ids):
+    """The public changes that these events of `model` made, newest first (1 query).
+
+    Each event is still described against the whole history of its record, like in
+    `changes_since`; events that made no public change (a draft's edits) give nothing. The
+    commit-ordered change feed (changefeed/feed.py) reads its events this way.
+    """
+    table = model.events.rel.related_model._meta.db_table
+    params = {"since": None, "record": None, "recent": RECENT_EVENTS, "events": list(event_ids)}
+    scope = [f"pgh_obj_id IN (SELECT pgh_obj_id FROM {table} WHERE pgh_id = ANY(%(events)s))"]
+    changes, _ = _run(model, table, scope, params, False)
+    return changes
+
+
 # The records touched by the newest events: whole histories, so that every event inside the
 # window is still compared with the public state before it.
 RECENT_WINDOW = (
@@ -206,6 +220,8 @@ def _run(model, table, scope, params, windowed):
     outer = ["TRUE"]
     if params["since"] is not None:
         outer.append("described.pgh_created_at >= %(since)s")
+    if params.get("events") is not None:
+        outer.append("described.pgh_id = ANY(%(events)s)")
     # Wrapped in a SELECT so that pghistory sees a read (it adds its context to other SQL).
     sql = (
         "SELECT * FROM ("

@@ -14,7 +14,7 @@ from pathlib import Path
 from django.test import SimpleTestCase
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("config", "contamination", "statements", "ogc", "bench", "tests")
+PACKAGES = ("config", "contamination", "statements", "changefeed", "ogc", "bench", "tests")
 
 
 def module_name(path):
@@ -123,6 +123,11 @@ FORBIDDEN = [
         lambda m: within(m, "contamination") or within(m, "statements"),
         lambda t: within(t, "ogc"),
         "the OGC API builds on both apps; neither imports it",
+    ),
+    (
+        lambda m: within(m, "contamination") or within(m, "statements"),
+        lambda t: within(t, "changefeed"),
+        "the change feed reads both apps' history; neither imports it",
     ),
 ]
 
