@@ -312,6 +312,8 @@ SPECTACULAR_SETTINGS = {
 # and citation shipped with every download.
 API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300/minute")
 API_DOWNLOAD_RATE_LIMIT = os.environ.get("API_DOWNLOAD_RATE_LIMIT", "60/hour")
+# Vector tiles: a map at country view asks for ~40 tiles and as many again per pan or zoom.
+API_TILE_RATE_LIMIT = os.environ.get("API_TILE_RATE_LIMIT", "1500/minute")
 API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 24 * 3600)
 API_CACHE_MAX_BYTES = env_int("API_CACHE_MAX_BYTES", 8 * 1024 * 1024)
 # Built download files, kept under their ETag (data version + query).
