@@ -58,6 +58,16 @@ data:
 		--accessed-on $(INCIDENTS_ACCESSED_ON)
 	@$(BIN)/python manage.py load_demo_data $(if $(filter 0,$(DEMO)),--remove,--if-empty)
 
+# The map's vendored Leaflet plugin (static/js/lib/protomaps-leaflet/README.md), from npm.
+PROTOMAPS_LEAFLET_VERSION := 5.1.0
+.PHONY: vendor-js
+vendor-js:
+	rm -rf .make/npm && mkdir -p .make/npm static/js/lib/protomaps-leaflet
+	cd .make/npm && npm install --no-save --no-audit --no-fund protomaps-leaflet@$(PROTOMAPS_LEAFLET_VERSION)
+	cp .make/npm/node_modules/protomaps-leaflet/dist/protomaps-leaflet.js \
+		.make/npm/node_modules/protomaps-leaflet/dist/protomaps-leaflet.js.map \
+		.make/npm/node_modules/protomaps-leaflet/LICENSE static/js/lib/protomaps-leaflet/
+
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -259,9 +259,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Tiles are optional: the boundaries are always drawn, so a map reads without them.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors")
-# Features per API request for the map's record layers, and pages followed per layer.
-MAP_PAGE_SIZE = env_int("MAP_PAGE_SIZE", 1000)
-MAP_MAX_PAGES = env_int("MAP_MAX_PAGES", 20)
+# The map's requests, when throttled (429) or failing (5xx, network): tries in all, and the
+# longest wait between two (the server's Retry-After, else 1, 2, 4 … seconds, up to this).
+MAP_RETRY_ATTEMPTS = env_int("MAP_RETRY_ATTEMPTS", 4)
+MAP_RETRY_MAX_DELAY_SECONDS = env_int("MAP_RETRY_MAX_DELAY_SECONDS", 30)
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (40.3, 47.5),
     "DEFAULT_ZOOM": 7,

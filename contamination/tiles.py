@@ -13,8 +13,10 @@ Three layers, each one MVT layer of the same name:
 - `incidents`: each at its public (generalised) location only, never the exact point. Below
   `CLUSTER_BELOW_ZOOM` a tile holds clusters: one point per grid cell with its counts.
 
-Coordinates are in tile units (`EXTENT` per tile side); features reach `BUFFER` units over
-the edge so that strokes and circles are not cut at tile borders.
+Every feature carries its record's `id` as an attribute (map libraries read attributes, not
+always MVT feature ids). Coordinates are in tile units (`EXTENT` per tile side); features
+reach `BUFFER` units (points `POINT_BUFFER`) over the edge, so that strokes and circles drawn
+near a border are not cut by it.
 """
 
 import math
@@ -30,9 +32,11 @@ from contamination.models import HazardArea, Incident, LandRelease
 
 EXTENT = 4096
 BUFFER = 64
-# Tiles from this zoom on hold single incidents; further out, clusters. A web map that draws
-# tiles as 512 px (as the site's map does) shows z 9 tiles at its zoom 10.
-CLUSTER_BELOW_ZOOM = 9
+# A cluster's circle is up to 23 px across a 512 px tile: the neighbour tile must draw it too.
+POINT_BUFFER = 256
+# Tiles from this zoom on hold single incidents; further out, clusters. The site's map draws
+# tiles as 512 px, so it shows single incidents from its zoom 10.5 (z 10 tiles) on.
+CLUSTER_BELOW_ZOOM = 10
 # A cluster gathers the incidents of a cell of this many tile units a side (1/8 of a tile).
 CLUSTER_CELL_UNITS = 512
 MAX_ZOOM = 22
@@ -63,6 +67,7 @@ HAZARD_AREAS = TileLayer(
     title="Hazard areas",
     model=HazardArea,
     properties={
+        "reference": "reference",
         "category": "category",
         "status": "status",
         "identified_on": "identified_on",
@@ -70,6 +75,8 @@ HAZARD_AREAS = TileLayer(
         "is_demo": "is_demo",
     },
     fields={
+        "id": "Number: the record's id (/api/v1/<layer>/<id>/).",
+        "reference": "String: the public reference.",
         "category": "String: sha (suspected) or cha (confirmed).",
         "status": "String: where release of the area stands.",
         "identified_on": "String: date identified (YYYY-MM-DD).",
@@ -82,12 +89,15 @@ LAND_RELEASES = TileLayer(
     title="Land releases",
     model=LandRelease,
     properties={
+        "reference": "reference",
         "method": "method",
         "completed_on": "completed_on",
         "organisation": "organisation_id",
         "is_demo": "is_demo",
     },
     fields={
+        "id": "Number: the record's id (/api/v1/<layer>/<id>/).",
+        "reference": "String: the public reference.",
         "method": "String: cancelled, reduced or cleared.",
         "completed_on": "String: date completed (YYYY-MM-DD).",
         "organisation": "Number: id of the organisation that released it.",
@@ -99,11 +109,14 @@ INCIDENTS = IncidentTileLayer(
     title="Incidents",
     model=Incident,
     properties={
+        "reference": "reference",
         "occurred_on": "occurred_on",
         "device_type": "device_type",
         "is_demo": "is_demo",
     },
     fields={
+        "id": "Number: the record's id (/api/v1/<layer>/<id>/).",
+        "reference": "String: the public reference.",
         "occurred_on": "String: date of the incident (YYYY-MM-DD).",
         "device_type": "String: the device that caused it.",
         "is_demo": "Boolean: a generated demonstration record, not real data.",
@@ -165,7 +178,7 @@ features AS (
            ) AS geom
     FROM ({rows}) r, tile
 )
-SELECT ST_AsMVT(features.*, %(layer)s, {extent}, 'geom', 'id')
+SELECT ST_AsMVT(features.*, %(layer)s, {extent}, 'geom')
 FROM features WHERE geom IS NOT NULL
 """
 
@@ -176,7 +189,7 @@ features AS (
            ST_AsMVTGeom(ST_Transform(r.g, 3857), tile.box, {extent}, {buffer}, true) AS geom
     FROM ({rows}) r, tile
 )
-SELECT ST_AsMVT(features.*, %(layer)s, {extent}, 'geom', 'id')
+SELECT ST_AsMVT(features.*, %(layer)s, {extent}, 'geom')
 FROM features WHERE geom IS NOT NULL
 """
 
@@ -213,7 +226,8 @@ def is_clustered(layer, z):
 def tile_sql(layer, queryset, z, x, y):
     """(sql, params) of tile z/x/y of `layer` for the published rows of `queryset` (already
     filtered), or None when the selection is empty by construction."""
-    margin = BUFFER / EXTENT
+    buffer = POINT_BUFFER if layer is INCIDENTS else BUFFER
+    margin = buffer / EXTENT
     if layer is INCIDENTS:
         if is_clustered(layer, z):
             # Whole cells: every incident of a cell that reaches into the tile is read, so a
@@ -238,7 +252,7 @@ def tile_sql(layer, queryset, z, x, y):
         rows=inner,
         columns=columns,
         extent=EXTENT,
-        buffer=BUFFER,
+        buffer=buffer,
     )
     return sql, params, {"z": z, "x": x, "y": y, "layer": layer.name, "cell": cluster_cell_deg(z)}
 

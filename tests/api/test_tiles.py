@@ -76,7 +76,9 @@ class TileTests(TestCase):
         return decoded.get(layer, {"features": []})["features"], (z, x, y)
 
     def ids(self, layer, z, lon=46.5, lat=40.0, query=""):
-        return {feature["id"] for feature in self.features(layer, z, lon, lat, query)[0]}
+        return {
+            feature["properties"]["id"] for feature in self.features(layer, z, lon, lat, query)[0]
+        }
 
     def test_a_tile_holds_the_published_records_only(self):
         for z in (7, 12):
@@ -94,10 +96,12 @@ class TileTests(TestCase):
 
     def test_small_attributes_for_the_legend_and_filters(self):
         features, _ = self.features("hazard-areas", 12, 46.5, 40.0)
-        hazard = next(f for f in features if f["id"] == self.hazard.pk)
+        hazard = next(f for f in features if f["properties"]["id"] == self.hazard.pk)
         self.assertEqual(
             hazard["properties"],
             {
+                "id": self.hazard.pk,
+                "reference": "HA-PUBLIC",
                 "category": "cha",
                 "status": self.hazard.status,
                 "identified_on": "2021-03-01",
@@ -110,7 +114,9 @@ class TileTests(TestCase):
     def test_a_polygon_too_small_for_the_tile_is_kept_as_a_point(self):
         # At zoom 1 a tile unit is ~5 km: a 1 km square would vanish from the tile.
         features, _ = self.features("hazard-areas", 1, 46.5, 40.0)
-        self.assertEqual({f["id"] for f in features}, {self.hazard.pk, self.suspected.pk})
+        self.assertEqual(
+            {f["properties"]["id"] for f in features}, {self.hazard.pk, self.suspected.pk}
+        )
         self.assertEqual({f["geometry"]["type"] for f in features}, {"Point"})
 
     def test_filters_narrow_the_tile_like_the_list(self):
@@ -131,9 +137,9 @@ class TileTests(TestCase):
                 # The tile of the exact point holds nothing when the public point is elsewhere.
                 exact_tile, exact_zxy = self.features("incidents", z, *EXACT)
                 features, zxy = self.features("incidents", z, public_lon, public_lat)
-                self.assertEqual([f["id"] for f in features], [self.incident.pk])
+                self.assertEqual([f["properties"]["id"] for f in features], [self.incident.pk])
                 for feature in exact_tile:
-                    self.assertEqual(feature["id"], self.incident.pk)
+                    self.assertEqual(feature["properties"]["id"], self.incident.pk)
                     lon, lat = lonlat(feature, *exact_zxy)
                     self.assertLess(math.dist((lon, lat), (public_lon, public_lat)), 0.01)
                 lon, lat = lonlat(features[0], *zxy)
