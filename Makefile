@@ -25,6 +25,11 @@ test: setup
 bench: setup
 	$(BIN)/python bench/run.py
 
+# The vector tiles of a country and a district view against their SQL floor (bench/tiles.py).
+.PHONY: bench-tiles
+bench-tiles: setup
+	$(BIN)/python bench/tiles.py
+
 setup: $(STAMPS)/system-packages $(STAMPS)/venv db-up migrate
 
 $(STAMPS)/system-packages: scripts/system-packages.sh
