@@ -15,6 +15,7 @@ from tests import factories
 
 # Off every grid: a district-precision incident is published 10 km cells away from it.
 EXACT = (46.7234567, 40.2345678)
+TILE_QUERIES = 2  # the data version and the tile (the rate limit is off in these tests)
 
 
 def tile_of(lon, lat, z):
@@ -196,6 +197,10 @@ class TileTests(TestCase):
         with CaptureQueriesContext(connection) as queries:
             self.tile("hazard-areas", 12, x, y)
         self.assertEqual(len([q for q in queries.captured_queries if "ST_AsMVT" in q["sql"]]), 1)
+        # However many records: the data version and the tile.
+        for layer, z in (("hazard-areas", 12), ("incidents", 12), ("incidents", 5)):
+            with self.subTest(layer=layer, z=z), self.assertNumQueries(TILE_QUERIES):
+                self.tile(layer, z, *tile_of(*EXACT, z))
 
     def test_bad_requests_are_json_400s_naming_the_parameter(self):
         cases = {
