@@ -34,6 +34,11 @@ bench: setup
 bench-scaleout: setup db-replica
 	$(WITH_REPLICA) $(BIN)/python bench/scaleout.py
 
+# The vector tiles of a country and a district view against their SQL floor (bench/tiles.py).
+.PHONY: bench-tiles
+bench-tiles: setup
+	$(BIN)/python bench/tiles.py
+
 setup: $(STAMPS)/system-packages $(STAMPS)/venv db-up migrate
 
 $(STAMPS)/system-packages: scripts/system-packages.sh
@@ -70,6 +75,16 @@ data:
 	@$(BIN)/python manage.py import_records incidents data/incidents/incidents.csv --publish \
 		--accessed-on $(INCIDENTS_ACCESSED_ON)
 	@$(BIN)/python manage.py load_demo_data $(if $(filter 0,$(DEMO)),--remove,--if-empty)
+
+# The map's vendored Leaflet plugin (static/js/lib/protomaps-leaflet/README.md), from npm.
+PROTOMAPS_LEAFLET_VERSION := 5.1.0
+.PHONY: vendor-js
+vendor-js:
+	rm -rf .make/npm && mkdir -p .make/npm static/js/lib/protomaps-leaflet
+	cd .make/npm && npm install --no-save --no-audit --no-fund protomaps-leaflet@$(PROTOMAPS_LEAFLET_VERSION)
+	cp .make/npm/node_modules/protomaps-leaflet/dist/protomaps-leaflet.js \
+		.make/npm/node_modules/protomaps-leaflet/dist/protomaps-leaflet.js.map \
+		.make/npm/node_modules/protomaps-leaflet/LICENSE static/js/lib/protomaps-leaflet/
 
 lint:
 	$(BIN)/ruff check .

@@ -6,7 +6,7 @@ here is listed there.
 
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_update
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -16,7 +16,7 @@ from rest_framework.routers import SimpleRouter
 
 from changefeed import api as changefeed
 from config.api_root import ApiRoot, api_index
-from contamination.api import downloads
+from contamination.api import downloads, tiles
 from contamination.api import views as records
 from statements.api import views as statements
 
@@ -64,6 +64,13 @@ ROUTES = [
     path("organisations/", records.OrganisationList.as_view(), name="organisation-list"),
     path("sources/", records.SourceList.as_view(), name="source-list"),
     path("changes/", changefeed.ChangeFeed.as_view(), name="change-list"),
+    # Vector tiles for maps (z/x/y checked by the view: a bad one is a 400 naming it)
+    path("tiles/<str:layer>/tilejson.json", tiles.TileJSON.as_view(), name="tilejson"),
+    re_path(
+        r"^tiles/(?P<layer>[^/]+)/(?P<z>[^/]+)/(?P<x>[^/]+)/(?P<y>[^/]+)\.mvt$",
+        tiles.Tile.as_view(),
+        name="tile",
+    ),
     # Statistics
     path("stats/summary/", records.SummaryStats.as_view(), name="stats-summary"),
     path("stats/land-released/", records.ReleaseStats.as_view(), name="stats-land-released"),

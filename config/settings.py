@@ -287,9 +287,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Tiles are optional: the boundaries are always drawn, so a map reads without them.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors")
-# Features per API request for the map's record layers, and pages followed per layer.
-MAP_PAGE_SIZE = env_int("MAP_PAGE_SIZE", 1000)
-MAP_MAX_PAGES = env_int("MAP_MAX_PAGES", 20)
+# The map's requests, when throttled (429) or failing (5xx, network): tries in all, and the
+# longest wait between two (the server's Retry-After, else 1, 2, 4 … seconds, up to this).
+MAP_RETRY_ATTEMPTS = env_int("MAP_RETRY_ATTEMPTS", 4)
+MAP_RETRY_MAX_DELAY_SECONDS = env_int("MAP_RETRY_MAX_DELAY_SECONDS", 30)
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (40.3, 47.5),
     "DEFAULT_ZOOM": 7,
@@ -340,6 +341,8 @@ SPECTACULAR_SETTINGS = {
 # and citation shipped with every download.
 API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300/minute")
 API_DOWNLOAD_RATE_LIMIT = os.environ.get("API_DOWNLOAD_RATE_LIMIT", "60/hour")
+# Vector tiles: a map at country view asks for ~40 tiles and as many again per pan or zoom.
+API_TILE_RATE_LIMIT = os.environ.get("API_TILE_RATE_LIMIT", "1500/minute")
 API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 24 * 3600)
 API_CACHE_MAX_BYTES = env_int("API_CACHE_MAX_BYTES", 8 * 1024 * 1024)
 # Built download files, kept under their ETag (data version + query).

@@ -141,16 +141,17 @@ def map_config(request, filters=None, **extra):
         "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
         "center": list(settings.LEAFLET_CONFIG["DEFAULT_CENTER"]),
         "zoom": settings.LEAFLET_CONFIG["DEFAULT_ZOOM"],
-        # How many features the map asks for per request, and how many pages it follows
-        # before it says "zoom in" instead of drawing everything.
-        "pageSize": settings.MAP_PAGE_SIZE,
-        "maxPages": settings.MAP_MAX_PAGES,
+        # Throttled or failed requests are tried again after a back-off (static/js/map/api.js).
+        "retry": {
+            "attempts": settings.MAP_RETRY_ATTEMPTS,
+            "maxDelaySeconds": settings.MAP_RETRY_MAX_DELAY_SECONDS,
+        },
         "api": {
             "areas": "/api/v1/areas/",
             "hazardAreas": "/api/v1/hazard-areas/",
             "landReleases": "/api/v1/land-releases/",
             "incidents": "/api/v1/incidents/",
-            "incidentClusters": "/api/v1/incidents/clusters/",
+            "tiles": "/api/v1/tiles/{layer}/{z}/{x}/{y}.mvt",
         },
         "labels": maps.labels(),
         # Which layers take which filter, under which API name (see contamination/maps.py).

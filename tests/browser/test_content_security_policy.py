@@ -37,9 +37,8 @@ class ContentSecurityPolicyBrowserTests(BrowserTestCase):
     def test_public_pages_draw_without_a_violation(self):
         self.page.goto(f"{self.live_server_url}/map/?{CLOSE_VIEW}")
         self.wait_for_map()
-        self.assertGreaterEqual(
-            self.page.locator("#explorer-map path.leaflet-interactive").count(), 6
-        )
+        # The records are vector tiles drawn on canvas: drawn, and without a violation.
+        self.assertGreater(self.wait_for_painted(), 0)
         self.assert_no_violation()
         for path in ["/", "/statistics/", "/embed/map/", "/embed/chart/land-released/"]:
             with self.subTest(page=path):

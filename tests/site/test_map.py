@@ -22,6 +22,10 @@ class MapExplorerTests(CacheClearing, TestCase):
         self.assertContains(response, 'id="time-slider"')
         self.assertContains(response, "Download this view")
         self.assertContains(response, "leaflet.js")
+        # The vector-tile plugin is the site's own copy, not another host's.
+        self.assertContains(
+            response, '<script src="/static/js/lib/protomaps-leaflet/protomaps-leaflet.js">'
+        )
 
     def test_it_offers_only_organisations_with_published_records(self):
         response = self.client.get(reverse("contamination:map"))
@@ -32,7 +36,7 @@ class MapExplorerTests(CacheClearing, TestCase):
         response = self.client.get(reverse("contamination:map"))
         config = response.context["map_config"]
         self.assertEqual(config["api"]["hazardAreas"], "/api/v1/hazard-areas/")
-        self.assertEqual(config["api"]["incidentClusters"], "/api/v1/incidents/clusters/")
+        self.assertEqual(config["api"]["tiles"], "/api/v1/tiles/{layer}/{z}/{x}/{y}.mvt")
         self.assertEqual(config["firstOn"], "2021-03-01")  # the published hazard area
         self.assertEqual(config["lastOn"], "2022-06-01")  # the published release
         self.assertIn("tileUrl", config)

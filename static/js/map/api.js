@@ -1,41 +1,88 @@
-/* Reading the public API: every layer of the map is a GeoJSON FeatureCollection from it. */
+/* Reading the public API: the boundaries as GeoJSON, the records as vector tiles (tiles.js),
+ * one record's full properties for its popup.
+ *
+ * Every request goes through `fetchWithRetry`: a throttled (429) or failed (5xx, network)
+ * request is tried again after a back-off (the server's Retry-After when it gives one), and
+ * what finally fails is said in words a reader understands, not the framework's text. */
 
-function nextLink(collection) {
-  if (typeof collection.next === "string") return collection.next;
-  const next = (collection.links || []).find((link) => link.rel === "next");
-  return next ? next.href : null;
+const RETRIED = new Set([429, 500, 502, 503, 504]);
+
+function sleep(milliseconds, signal) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, milliseconds);
+    if (signal) {
+      signal.addEventListener(
+        "abort",
+        () => {
+          clearTimeout(timer);
+          reject(new DOMException("The request was cancelled.", "AbortError"));
+        },
+        { once: true },
+      );
+    }
+  });
 }
 
-async function errorMessage(response) {
-  const text = await response.text();
+/* Seconds to wait before try `attempt` + 1: the server's Retry-After, else 1, 2, 4 … */
+function backOff(response, attempt, maxDelaySeconds) {
+  const asked = response ? Number(response.headers.get("Retry-After")) : NaN;
+  const seconds = Number.isFinite(asked) && asked > 0 ? asked : 2 ** attempt;
+  return Math.min(seconds, maxDelaySeconds) * 1000;
+}
+
+function failure(status) {
+  if (status === 429) {
+    return "The site is answering many requests just now. The map tried again; wait a minute, then move the map or reload the page.";
+  }
+  if (status == null) return "The site could not be reached. Check the connection, then reload the page.";
+  return `The site could not answer (error ${status}). Try again in a moment.`;
+}
+
+/* The API's own message for a request it refuses (400: it names the parameter). */
+async function refusal(response) {
   try {
-    const body = JSON.parse(text);
-    return body.detail || Object.values(body).join(" ");
+    const body = await response.json();
+    if (body.detail) return String(body.detail);
+    return Object.entries(body)
+      .map(([name, problems]) => `${name}: ${[].concat(problems).join(" ")}`)
+      .join(" ");
   } catch (ignored) {
-    return text || "The API answered " + response.status + ".";
+    return `The site refused the request (error ${response.status}).`;
   }
 }
 
-/* Fetch a FeatureCollection, following the API's pages up to `maxPages`.
- * Resolves to {features, matched, truncated}: `matched` is the API's count of every matching
- * feature, `truncated` says that pages were left unread. */
-export async function fetchCollection(url, signal, maxPages = 20) {
-  let features = [];
-  let matched = null;
-  let address = url;
-  for (let page = 1; address; page += 1) {
-    const response = await fetch(address, {
-      signal,
-      headers: { Accept: "application/geo+json, application/json" },
-    });
-    if (!response.ok) throw new Error(await errorMessage(response));
-    const collection = await response.json();
-    features = features.concat(collection.features || []);
-    if (matched == null && typeof collection.count === "number") matched = collection.count;
-    address = nextLink(collection);
-    if (address && page >= maxPages) return { features, matched, truncated: true };
+/* fetch(), tried again on throttling and failures. `retry` = {attempts, maxDelaySeconds}
+ * (from the page's config); `onRetry(status)` is told of each new try. */
+export async function fetchWithRetry(url, { signal, accept, retry = {}, onRetry } = {}) {
+  const attempts = retry.attempts || 4;
+  const maxDelaySeconds = retry.maxDelaySeconds == null ? 30 : retry.maxDelaySeconds;
+  for (let attempt = 0; ; attempt += 1) {
+    let response = null;
+    try {
+      response = await fetch(url, { signal, headers: { Accept: accept || "application/json" } });
+    } catch (error) {
+      if (error.name === "AbortError") throw error;
+    }
+    if (response && response.ok) return response;
+    const status = response ? response.status : null;
+    if (response && !RETRIED.has(status)) throw new Error(await refusal(response));
+    if (attempt + 1 >= attempts) throw new Error(failure(status));
+    if (onRetry) onRetry(status);
+    await sleep(backOff(response, attempt, maxDelaySeconds), signal);
   }
-  return { features, matched, truncated: false };
+}
+
+/* A whole FeatureCollection (the boundaries: one page, never capped). */
+export async function fetchCollection(url, signal, retry) {
+  const response = await fetchWithRetry(url, { signal, retry, accept: "application/geo+json" });
+  const collection = await response.json();
+  return { features: collection.features || [] };
+}
+
+/* One record as a GeoJSON Feature, with every property the popup shows. */
+export async function fetchRecord(url, signal, retry) {
+  const response = await fetchWithRetry(url, { signal, retry, accept: "application/geo+json" });
+  return response.json();
 }
 
 /* One request per name at a time: starting a new one cancels the one before. */

@@ -1,17 +1,19 @@
 /* Mine Atlas maps: the explorer, the home teaser, area and record maps, and the embed.
  *
  * Every layer is read from the public API (/api/v1/...), so the map shows exactly what the API
- * and its downloads give for the same filters. The page passes its settings as JSON in
+ * and its downloads give for the same filters: the boundaries as GeoJSON, the records as
+ * vector tiles (tiles.js), every published record at every zoom, with no page cap. The page passes its settings as JSON in
  * <script id="map-config"> (views.map_config): the API's addresses, the filters and the labels
  * of coded values, all from the server. Each map element names its kind with
  * data-map="explorer|teaser|area|record|embed"; modes.js says what each kind does.
  *
- * Modules: filters.js (state, address, form), layers.js (sources and styles), popup.js,
- * list.js (the records in view, for the keyboard), legend.js, share.js, api.js, format.js.
+ * Modules: filters.js (state, address, form), layers.js (sources and styles), tiles.js (the
+ * vector tiles), popup.js, list.js (the records in view, for the keyboard), legend.js,
+ * share.js, api.js (requests, retries), format.js.
  */
 
-import { fetchCollection, Requests } from "./api.js";
-import { formatNumber } from "./format.js";
+import { fetchCollection, fetchRecord, Requests } from "./api.js";
+import { escapeHtml, formatNumber } from "./format.js";
 import { emptyFilters, FilterForm, LAYERS, readState, stateQuery } from "./filters.js";
 import {
   areasUrl,
@@ -20,12 +22,11 @@ import {
   breaks,
   CLUSTER_BELOW_ZOOM,
   featureKey,
-  HIGHLIGHT,
   isCluster,
   RECORD_LAYERS,
-  recordId,
-  recordLayerUrl,
+  recordApiUrl,
   recordUrl,
+  tileUrl,
 } from "./layers.js";
 import { renderLegend } from "./legend.js";
 import { RecordList } from "./list.js";
@@ -41,6 +42,7 @@ import {
   recordTitle,
 } from "./popup.js";
 import { renderShare } from "./share.js";
+import { featuresAt, featuresInView, vectorTileLayer } from "./tiles.js";
 
 const ORDER = Object.keys(RECORD_LAYERS);
 const RECORD_STYLE = { color: "#1b1f24", weight: 3, fillColor: "#f0a500", fillOpacity: 0.5 };
@@ -59,9 +61,10 @@ class AtlasMap {
     this.state = this.initialState();
     this.requests = new Requests();
     this.counts = {};
-    this.matched = {};
     this.limits = [];
-    this.entries = new Map(); // feature key -> {name, feature, layer}, for the list and popups
+    this.entries = new Map(); // feature key -> {name, props, latlng, bounds}, for the list
+    this.highlighted = {}; // {id} of the record focused in the list: tiles.js outlines it
+    this.tileError = null; // what the last failed tile request said, until the view loads
     this.openKey = null; // the record whose popup is open, kept open across reloads
     this.status = document.getElementById("map-status");
     this.legend = document.getElementById("map-legend");
@@ -112,15 +115,9 @@ class AtlasMap {
       style: (feature) => this.areaStyle(feature),
       onEachFeature: (feature, layer) => this.bindArea(feature, layer),
     }).addTo(map);
+    // Record layers: one vector-tile layer each, made (again) when its filters change.
     this.layers = {};
-    Object.entries(RECORD_LAYERS).forEach(([name, definition]) => {
-      this.layers[name] = L.geoJSON(null, {
-        pane: definition.pane,
-        style: definition.style,
-        pointToLayer: definition.pointToLayer,
-        onEachFeature: (feature, layer) => this.bindRecord(name, feature, layer),
-      });
-    });
+    this.tileUrls = {};
     if (this.mode.fit === "record" && this.config.record) {
       const record = L.geoJSON(this.config.record, {
         pane: "pointsPane",
@@ -175,6 +172,11 @@ class AtlasMap {
       });
     }
     if (this.mode.address === "read-write") window.addEventListener("popstate", () => this.onPopState());
+    // Tiles are canvas: a click is matched to the features under it (the record on top wins).
+    // A unit's own popup stops the click reaching the map: over a unit, the unit's layer
+    // passes it on, after its popup opened, so a record's popup replaces the unit's.
+    map.on("click", (event) => this.openAt(event.latlng));
+    this.areasLayer.on("click", (event) => this.openAt(event.latlng));
     map.on("popupopen", (event) => {
       const element = event.popup.getElement();
       if (element.dataset.escapeCloses) return;
@@ -215,15 +217,28 @@ class AtlasMap {
 
   async loadAreas() {
     try {
-      const result = await fetchCollection(areasUrl(this.state, this.config), this.requests.start("areas"));
+      const signal = this.requests.start("areas");
+      const result = await fetchCollection(areasUrl(this.state, this.config), signal, this.config.retry);
       this.limits = breaks(result.features.map((f) => Number((f.properties || {})[this.state.measure])));
       this.areasLayer.clearLayers();
       this.areasLayer.addData(result.features);
-      this.fitOnce();
+      const waited = this.waitingForFit();
+      this.fitOnce(); // when it moves the map, the move loads the records of the first view
       this.element.setAttribute("data-areas-loaded", String(result.features.length));
+      if (!this.fitted) {
+        // Nothing to fit to (the view came from the address, or no such area): as it is.
+        this.fitted = true;
+        if (waited && this.wantsRecords()) this.loadRecords();
+      }
       this.renderLegend();
     } catch (error) {
-      if (error.name !== "AbortError") this.setStatus("The boundaries could not be loaded: " + error.message);
+      if (error.name === "AbortError") return;
+      this.setStatus("The boundaries could not be loaded: " + error.message);
+      // The records do not wait for boundaries that will not come.
+      if (!this.fitted) {
+        this.fitted = true;
+        if (this.wantsRecords()) this.loadRecords();
+      }
     }
   }
 
@@ -263,162 +278,183 @@ class AtlasMap {
 
   /* --- Records --------------------------------------------------------------------------- */
 
-  bindRecord(name, feature, layer) {
-    const p = feature.properties || {};
-    const key = featureKey(name, feature);
-    this.entries.set(key, { name, feature, layer });
-    if (isCluster(feature)) {
-      const single = p.count === 1 && p.incident != null ? recordUrl(this.config, name, p.incident) : null;
-      layer.bindPopup(clusterPopup(p, single));
-      layer.on("popupopen", (event) => {
-        const button = event.popup.getElement().querySelector(".popup-zoom");
-        if (button) {
-          button.addEventListener("click", () => {
-            this.map.setView(layer.getLatLng(), Math.max(CLUSTER_BELOW_ZOOM, this.map.getZoom() + 2));
-          });
-        }
-      });
-    } else {
-      const url = recordUrl(this.config, name, recordId(feature));
-      layer.bindPopup(recordPopup(name, feature, url, this.config.labels || {}));
-    }
-    layer.on("popupopen", () => {
-      this.openKey = key;
+  /* The vector-tile layer of `name` for the current filters (the same one while they stay). */
+  tileLayer(name) {
+    const url = tileUrl(name, this.state, this.config);
+    if (this.layers[name] && this.tileUrls[name] === url) return this.layers[name];
+    if (this.layers[name]) this.map.removeLayer(this.layers[name]);
+    const definition = RECORD_LAYERS[name];
+    this.tileUrls[name] = url;
+    this.layers[name] = vectorTileLayer(definition.tiles, url, {
+      look: definition.look,
+      pane: definition.pane,
+      highlighted: this.highlighted,
+      retry: this.config.retry,
+      onRetry: () => this.setStatus("The site is busy; trying again…"),
+      onError: (error) => {
+        this.tileError = error.message;
+        this.setStatus("Some of the records could not be loaded: " + error.message);
+      },
     });
-    layer.on("popupclose", () => {
-      if (this.replacing) return; // a reload: the same record's popup opens again below
-      this.openKey = null;
-      if (this.returnFocusTo === key && this.list) this.list.focus(key);
-      this.returnFocusTo = null;
-    });
+    return this.layers[name];
   }
 
+  /* Draw the shown record layers, then count and list what is in view (from the same tiles). */
   async loadRecords() {
+    if (this.waitingForFit()) return; // the first view comes with the boundaries: no dead tiles
     const names = Object.keys(RECORD_LAYERS);
     const shown = names.filter((name) => this.state.layers.includes(name));
     names
       .filter((name) => !shown.includes(name))
       .forEach((name) => {
-        this.requests.cancel(name);
-        this.map.removeLayer(this.layers[name]);
-        this.replaceFeatures(name, []);
+        if (this.layers[name]) this.map.removeLayer(this.layers[name]);
         delete this.counts[name];
-        delete this.matched[name];
       });
+    const layers = shown.map((name) => [name, this.tileLayer(name)]);
+    layers.forEach(([, layer]) => layer.addTo(this.map));
+    const generation = (this.generation = (this.generation || 0) + 1);
     this.element.setAttribute("aria-busy", "true");
-    try {
-      await Promise.all(shown.map((name) => this.loadRecordLayer(name)));
-    } catch (error) {
-      if (error.name === "AbortError") return;
-      this.element.setAttribute("aria-busy", "false");
-      this.setStatus("The records could not be loaded: " + error.message);
-      return;
-    }
+    this.tileError = null;
+    const found = await Promise.all(layers.map(([, layer]) => featuresInView(layer, this.map)));
+    if (generation !== this.generation) return; // the map moved on meanwhile
+    this.entries = new Map();
+    layers.forEach(([name], index) => {
+      const features = found[index];
+      features.forEach((entry) => this.entries.set(featureKey(name, entry), { name, ...entry }));
+      this.counts[name] = features.reduce((total, f) => total + (isCluster(f.props) ? f.props.count : 1), 0);
+    });
     this.element.setAttribute("aria-busy", "false");
     this.element.setAttribute("data-loaded", stateQuery(this.state, this.filters, null));
     names.forEach((name) => {
       this.element.setAttribute("data-count-" + name, this.counts[name] == null ? "" : String(this.counts[name]));
     });
-    this.setStatus(this.statusText());
+    this.setStatus(this.tileError ? "Some of the records could not be loaded: " + this.tileError : this.statusText());
     this.renderList();
+    this.reopenPopup();
   }
 
-  async loadRecordLayer(name) {
-    const url = recordLayerUrl(name, this.state, this.config, this.map);
-    const result = await fetchCollection(url, this.requests.start(name), this.config.maxPages);
-    this.replaceFeatures(name, result.features);
-    this.layers[name].addTo(this.map);
-    this.counts[name] = result.features.reduce(
-      (total, f) => total + (isCluster(f) ? f.properties.count : 1),
-      0,
-    );
-    // More match than the map draws at this scale: say so rather than under-count.
-    this.matched[name] = result.truncated && result.matched != null ? result.matched : null;
+  wantsRecords() {
+    return this.state.layers.some((name) => name in RECORD_LAYERS) || this.mode.followView;
   }
 
-  replaceFeatures(name, features) {
-    const open = this.openKey && this.openKey.startsWith(name + ":") ? this.openKey : null;
-    const focusInPopup = open && this.map.getContainer().querySelector(".leaflet-popup")?.contains(document.activeElement);
-    this.replacing = true;
-    this.layers[name].clearLayers();
-    this.replacing = false;
-    for (const key of [...this.entries.keys()]) if (key.startsWith(name + ":")) this.entries.delete(key);
-    this.layers[name].addData(features);
-    // The reader's popup stays open when its record is still there after the reload.
-    if (open) {
-      const entry = this.entries.get(open);
-      if (entry) {
-        entry.layer.openPopup();
-        if (focusInPopup) this.focusPopup(entry.layer);
-      } else {
-        this.openKey = null;
-      }
-    }
+  /* Until the boundaries have set the first view, tiles asked for would be thrown away. */
+  waitingForFit() {
+    const fitsLater = this.mode.fit === "area" || (this.mode.fit === "country" && !this.state.center);
+    return fitsLater && !this.fitted;
   }
 
   statusText() {
-    let truncated = false;
     const parts = Object.entries(RECORD_LAYERS)
       .filter(([name]) => this.counts[name] != null)
-      .map(([name, definition]) => {
-        const matched = this.matched[name];
-        if (matched != null) truncated = true;
-        return formatNumber(this.counts[name]) + (matched != null ? " of " + formatNumber(matched) : "") + " " + definition.noun;
-      });
+      .map(([name, definition]) => formatNumber(this.counts[name]) + " " + definition.noun);
     if (!parts.length) return "No record layers shown.";
-    return "In view: " + parts.join(", ") + "." + (truncated ? " Zoom in to draw them all." : "");
+    return "In view: " + parts.join(", ") + ".";
+  }
+
+  /* --- Popups ---------------------------------------------------------------------------- */
+
+  openAt(latlng) {
+    const shown = Object.keys(RECORD_LAYERS)
+      .filter((name) => this.state.layers.includes(name) && this.layers[name] && this.map.hasLayer(this.layers[name]))
+      // Incidents are drawn on top of the polygons.
+      .sort((a, b) => (a === "incidents" ? -1 : b === "incidents" ? 1 : 0))
+      .map((name) => [name, this.layers[name]]);
+    const [picked] = featuresAt(shown, latlng);
+    if (!picked) return;
+    this.openPopup({ name: picked.name, props: picked.props, latlng }, { focus: false });
+  }
+
+  /* Open the popup of an entry ({name, props, latlng}); a record's popup reads its full
+   * properties from the API, a cluster's says its counts. */
+  async openPopup(entry, { focus }) {
+    const { name, props } = entry;
+    const key = featureKey(name, entry);
+    const popup = L.popup({ maxWidth: 320 }).setLatLng(entry.latlng);
+    this.openKey = key;
+    if (isCluster(props)) {
+      const single = props.count === 1 && props.incident != null ? recordUrl(this.config, name, props.incident) : null;
+      popup.setContent(clusterPopup(props, single));
+    } else {
+      popup.setContent("Loading the record…");
+    }
+    this.replacing = true;
+    popup.openOn(this.map);
+    this.replacing = false;
+    popup.on("remove", () => this.popupClosed(key));
+    if (isCluster(props)) {
+      const button = popup.getElement().querySelector(".popup-zoom");
+      if (button) {
+        button.addEventListener("click", () => {
+          this.map.setView(entry.latlng, Math.max(CLUSTER_BELOW_ZOOM, this.map.getZoom() + 2));
+        });
+      }
+    } else {
+      try {
+        const feature = await fetchRecord(recordApiUrl(this.config, name, props.id), undefined, this.config.retry);
+        if (!this.map.hasLayer(popup)) return;
+        popup.setContent(recordPopup(name, feature, recordUrl(this.config, name, props.id), this.config.labels || {}));
+      } catch (error) {
+        popup.setContent(escapeHtml("The record could not be loaded: " + error.message));
+        return;
+      }
+    }
+    if (focus) this.focusPopup(popup);
+  }
+
+  popupClosed(key) {
+    if (this.replacing || this.openKey !== key) return;
+    this.openKey = null;
+    if (this.returnFocusTo === key && this.list) this.list.focus(key);
+    this.returnFocusTo = null;
+  }
+
+  /* After a reload, the reader's popup stays open when its record is still in view. */
+  reopenPopup() {
+    if (this.openKey && !this.entries.has(this.openKey) && !this.map.getContainer().querySelector(".leaflet-popup")) {
+      this.openKey = null;
+    }
   }
 
   /* --- The list of records in view ------------------------------------------------------- */
 
   renderList() {
     if (!this.list) return;
-    const bounds = this.map.getBounds();
     const entries = [];
     this.entries.forEach((entry, key) => {
-      if (!this.map.hasLayer(this.layers[entry.name])) return;
-      const layer = entry.layer;
-      const inView = layer.getBounds ? bounds.intersects(layer.getBounds()) : bounds.contains(layer.getLatLng());
-      if (inView) entries.push({ key, order: ORDER.indexOf(entry.name), ...this.describe(entry) });
+      entries.push({ key, order: ORDER.indexOf(entry.name), ...this.describe(entry) });
     });
-    // In the legend's order, whichever layer answered first; within a layer, as the API sorts.
+    // In the legend's order; within a layer, as the tiles hold them.
     entries.sort((a, b) => a.order - b.order);
     this.list.render(entries);
   }
 
-  describe({ name, feature }) {
-    const p = feature.properties || {};
-    if (isCluster(feature)) {
-      const what = p.count === 1 ? "One incident" : formatNumber(p.count) + " incidents";
-      return { title: what, detail: `${formatNumber(p.killed)} killed, ${formatNumber(p.injured)} injured` };
+  describe({ name, props }) {
+    if (isCluster(props)) {
+      const what = props.count === 1 ? "One incident" : formatNumber(props.count) + " incidents";
+      return { title: what, detail: `${formatNumber(props.killed)} killed, ${formatNumber(props.injured)} injured` };
     }
-    const lines = RECORD_LINES[name](p, this.config.labels || {}).filter(Boolean);
-    if (p.is_demo) lines.push("Demo record");
-    return { title: recordTitle(p, recordId(feature)), detail: lines.join(" · ") };
+    const lines = RECORD_LINES[name](props, this.config.labels || {}).filter(Boolean);
+    if (props.is_demo) lines.push("Demo record");
+    return { title: recordTitle(props, props.id), detail: lines.join(" · ") };
   }
 
   highlight(key, on) {
     const entry = this.entries.get(key);
-    if (!entry) return;
-    if (on) {
-      entry.layer.setStyle(HIGHLIGHT);
-      if (entry.layer.bringToFront) entry.layer.bringToFront();
-    } else {
-      this.layers[entry.name].resetStyle(entry.layer);
-    }
+    if (!entry || isCluster(entry.props)) return;
+    this.highlighted.id = on ? entry.props.id : null;
+    this.layers[entry.name].redraw();
   }
 
   openFromList(key) {
     const entry = this.entries.get(key);
     if (!entry) return;
     this.returnFocusTo = key;
-    entry.layer.openPopup();
-    this.focusPopup(entry.layer);
+    this.openPopup(entry, { focus: true });
   }
 
-  focusPopup(layer) {
-    const popup = layer.getPopup() && layer.getPopup().getElement();
-    const target = popup && popup.querySelector(".leaflet-popup-content a, .leaflet-popup-content button");
+  focusPopup(popup) {
+    const element = popup.getElement();
+    const target = element && element.querySelector(".leaflet-popup-content a, .leaflet-popup-content button");
     if (target) target.focus({ preventScroll: true });
   }
 
@@ -426,7 +462,7 @@ class AtlasMap {
 
   refresh() {
     this.loadAreas();
-    if (this.state.layers.some((name) => name in RECORD_LAYERS) || this.mode.followView) this.loadRecords();
+    if (this.wantsRecords()) this.loadRecords();
     this.renderLegend();
     renderShare(this.state, this.config, this.map);
   }

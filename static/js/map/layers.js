@@ -6,7 +6,9 @@
 
 import { layerQuery } from "./filters.js";
 
-export const CLUSTER_BELOW_ZOOM = 10;
+// Below this map zoom the incident tiles hold clusters. The map draws the API's tiles as 512 px
+// (its tiles of zoom z at map zoom z + 1), and those of zoom 10 on hold single incidents.
+export const CLUSTER_BELOW_ZOOM = 10.5;
 
 export const CATEGORY_COLOURS = { cha: "#b2182b", sha: "#ef8a62" };
 export const METHOD_COLOURS = { cancelled: "#92c5de", reduced: "#4393c3", cleared: "#1a7a3a" };
@@ -15,108 +17,86 @@ export const CHOROPLETH = ["#fdd9b5", "#fdae6b", "#f16913", "#c33c05", "#7f2704"
 export const NO_DATA = "#f4f1ee";
 export const HIGHLIGHT = { color: "#1b1f24", weight: 4 };
 
-function hazardStyle(feature) {
-  const colour = CATEGORY_COLOURS[(feature.properties || {}).category] || CATEGORY_COLOURS.cha;
-  return { color: colour, weight: 1.5, fillColor: colour, fillOpacity: 0.55 };
-}
+// How each record layer looks in the tiles (tiles.js): a polygon's fill and outline, and the
+// circle of a point (an incident, a cluster, or a shape too small to draw at this zoom).
+const hazardLook = {
+  polygon: (p) => ({ fill: CATEGORY_COLOURS[p.category] || CATEGORY_COLOURS.cha, stroke: CATEGORY_COLOURS[p.category] || CATEGORY_COLOURS.cha }),
+  opacity: 0.55,
+  point: (p) => ({ radius: 3, fill: CATEGORY_COLOURS[p.category] || CATEGORY_COLOURS.cha, stroke: "#ffffff", opacity: 0.9 }),
+};
 
-function releaseStyle(feature) {
-  const colour = METHOD_COLOURS[(feature.properties || {}).method] || METHOD_COLOURS.reduced;
-  return { color: colour, weight: 1.5, fillColor: colour, fillOpacity: 0.6, dashArray: "4 3" };
-}
+const releaseLook = {
+  polygon: (p) => ({ fill: METHOD_COLOURS[p.method] || METHOD_COLOURS.reduced, stroke: METHOD_COLOURS[p.method] || METHOD_COLOURS.reduced }),
+  opacity: 0.6,
+  point: (p) => ({ radius: 3, fill: METHOD_COLOURS[p.method] || METHOD_COLOURS.reduced, stroke: "#ffffff", opacity: 0.9 }),
+};
 
-function incidentStyle(feature) {
-  if ((feature.properties || {}).count != null) {
-    // Translucent so that the polygons beneath stay visible.
-    return { color: "#3d1f5c", weight: 1.5, fillColor: INCIDENT_COLOUR, fillOpacity: 0.4 };
-  }
-  return { color: "#ffffff", weight: 1.5, fillColor: INCIDENT_COLOUR, fillOpacity: 0.95 };
-}
-
-function incidentMarker(feature, latlng) {
-  const p = feature.properties || {};
-  // A cluster's area grows with its count.
-  const radius = p.count != null ? 5 + Math.min(18, Math.sqrt(p.count) * 1.6) : 6;
-  return L.circleMarker(latlng, { radius, ...incidentStyle(feature) });
-}
+const incidentLook = {
+  point: (p) =>
+    p.count != null
+      ? // A cluster's area grows with its count; translucent, so the polygons beneath show.
+        { radius: 5 + Math.min(18, Math.sqrt(p.count) * 1.6), fill: INCIDENT_COLOUR, stroke: "#3d1f5c", opacity: 0.6 }
+      : { radius: 6, fill: INCIDENT_COLOUR, stroke: "#ffffff", opacity: 0.95 },
+};
 
 export const RECORD_LAYERS = {
   hazards: {
     noun: "hazard areas",
     title: "Hazard areas",
     endpoint: "hazardAreas",
+    tiles: "hazard-areas",
     recordUrl: "hazardAreas",
     pane: "recordsPane",
-    style: hazardStyle,
+    look: hazardLook,
   },
   releases: {
     noun: "land releases",
     title: "Land releases",
     endpoint: "landReleases",
+    tiles: "land-releases",
     recordUrl: "landReleases",
     pane: "recordsPane",
-    style: releaseStyle,
+    look: releaseLook,
   },
   incidents: {
     noun: "incidents",
     title: "Incidents",
     endpoint: "incidents",
+    tiles: "incidents",
     recordUrl: "incidents",
     pane: "pointsPane",
-    style: incidentStyle,
-    pointToLayer: incidentMarker,
-    // Far out, the API counts incidents per grid cell instead of listing each.
-    clusters: { endpoint: "incidentClusters", belowZoom: CLUSTER_BELOW_ZOOM },
+    look: incidentLook,
   },
 };
 
-export function isCluster(feature) {
-  return (feature.properties || {}).count != null;
-}
-
-export function recordId(feature) {
-  return feature.id != null ? feature.id : (feature.properties || {}).id;
+// Far out, the incident tiles hold clusters (one point per cell, with its counts).
+export function isCluster(props) {
+  return props.count != null;
 }
 
 /* A key that names one feature across reloads (the list and the open popup use it). */
-export function featureKey(name, feature) {
-  if (isCluster(feature)) return name + ":cluster:" + feature.geometry.coordinates.join(",");
-  return name + ":" + recordId(feature);
+export function featureKey(name, entry) {
+  if (isCluster(entry.props)) return `${name}:cluster:${entry.latlng.lat.toFixed(5)},${entry.latlng.lng.toFixed(5)}`;
+  return name + ":" + entry.props.id;
 }
 
 export function recordUrl(config, name, id) {
   return config.recordUrls[RECORD_LAYERS[name].recordUrl].replace("{id}", encodeURIComponent(id));
 }
 
+/* The API address of one record (its popup reads every property from there). */
+export function recordApiUrl(config, name, id) {
+  return config.api[RECORD_LAYERS[name].endpoint] + encodeURIComponent(id) + "/";
+}
+
 export function areaUrl(config, code) {
   return config.recordUrls.areas.replace("{code}", encodeURIComponent(code));
 }
 
-function bboxParam(map) {
-  const b = map.getBounds().pad(0.2);
-  const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
-  return [
-    clamp(b.getWest(), -180, 180),
-    clamp(b.getSouth(), -90, 90),
-    clamp(b.getEast(), -180, 180),
-    clamp(b.getNorth(), -90, 90),
-  ]
-    .map((v) => v.toFixed(4))
-    .join(",");
-}
-
-/* The API address of a record layer for the map's view and state. */
-export function recordLayerUrl(name, state, config, map) {
-  const layer = RECORD_LAYERS[name];
-  const zoom = map.getZoom();
-  const clustered = layer.clusters && zoom < layer.clusters.belowZoom;
-  const extra = { bbox: bboxParam(map) };
-  // The API takes whole zoom levels (rounding up keeps the finer geometry); single points
-  // need no simplification.
-  if (!layer.pointToLayer || clustered) extra.zoom = String(Math.ceil(zoom));
-  if (!clustered && config.pageSize) extra.page_size = String(config.pageSize);
-  const endpoint = clustered ? layer.clusters.endpoint : layer.endpoint;
-  return config.api[endpoint] + "?" + layerQuery(state, config.filters, name, extra);
+/* The tile address of a record layer for the map's filters ({z}/{x}/{y} left to fill). */
+export function tileUrl(name, state, config) {
+  const query = layerQuery(state, config.filters, name);
+  return config.api.tiles.replace("{layer}", RECORD_LAYERS[name].tiles) + (query ? "?" + query : "");
 }
 
 export function areasUrl(state, config) {

@@ -66,12 +66,12 @@ export const RECORD_LINES = {
   hazards: (p, labels) => [
     label(labels, "category", p.category) || "Hazard area",
     p.name,
-    km2(p.area_m2),
+    p.area_m2 != null ? km2(p.area_m2) : "", // the tiles (the list) leave the area out
     p.identified_on ? "Identified " + p.identified_on : "",
   ],
   releases: (p, labels) => [
     label(labels, "method", p.method) || "Land release",
-    km2(p.area_m2),
+    p.area_m2 != null ? km2(p.area_m2) : "",
     p.completed_on ? "Completed " + p.completed_on : "",
   ],
   incidents: (p, labels) => [

@@ -1,0 +1,287 @@
+"""Mapbox Vector Tiles of the published records, written by PostGIS (ST_AsMVT).
+
+A tile is one SQL statement: the rows a queryset selects (published, filtered, inside the
+tile) projected to Web Mercator and encoded by `ST_AsMVTGeom`/`ST_AsMVT`. Django builds the
+row selection, so the tiles take exactly the filters of the API's lists
+(contamination/api/filters.py); nothing is serialised in Python.
+
+Three layers, each one MVT layer of the same name:
+
+- `hazard-areas` and `land-releases`: polygons. A polygon smaller than the tile's grid cell
+  (at country scale most are) would vanish from the tile; it is kept as a point on its surface
+  instead, so that every record stays on the map at every zoom.
+- `incidents`: each at its public (generalised) location only, never the exact point. Below
+  `CLUSTER_BELOW_ZOOM` a tile holds clusters: one point per grid cell with its counts.
+
+Every feature carries its record's `id` as an attribute (map libraries read attributes, not
+always MVT feature ids). Coordinates are in tile units (`EXTENT` per tile side); features
+reach `BUFFER` units (points `POINT_BUFFER`) over the edge, so that strokes and circles drawn
+near a border are not cut by it.
+"""
+
+import math
+import re
+from dataclasses import dataclass
+
+from django.contrib.gis.geos import Polygon
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import F
+
+from contamination.models import HazardArea, Incident, LandRelease
+
+EXTENT = 4096
+BUFFER = 64
+# A cluster's circle is up to 23 px across a 512 px tile: the neighbour tile must draw it too.
+POINT_BUFFER = 256
+# Tiles from this zoom on hold single incidents; further out, clusters. The site's map draws
+# tiles as 512 px, so it shows single incidents from its zoom 10.5 (z 10 tiles) on.
+CLUSTER_BELOW_ZOOM = 10
+# A cluster gathers the incidents of a cell of this many tile units a side (1/8 of a tile).
+CLUSTER_CELL_UNITS = 512
+MAX_ZOOM = 22
+# Deepest zoom with tiles of their own: past it, a client scales these (TileJSON `maxzoom`).
+DATA_MAX_ZOOM = 16
+
+
+@dataclass(frozen=True)
+class TileLayer:
+    name: str  # in the URL and as the MVT layer
+    title: str
+    model: type
+    # MVT attribute -> field path of the model: small, for the legend, filters and the list.
+    properties: dict
+    fields: dict  # attribute -> description, for TileJSON's vector_layers
+
+    def rows(self, queryset):
+        return queryset
+
+
+class IncidentTileLayer(TileLayer):
+    def rows(self, queryset):
+        return queryset.with_public_location()
+
+
+HAZARD_AREAS = TileLayer(
+    name="hazard-areas",
+    title="Hazard areas",
+    model=HazardArea,
+    properties={
+        "reference": "reference",
+        "category": "category",
+        "status": "status",
+        "identified_on": "identified_on",
+        "organisation": "surveyed_by_id",
+        "is_demo": "is_demo",
+    },
+    fields={
+        "id": "Number: the record's id (/api/v1/<layer>/<id>/).",
+        "reference": "String: the public reference.",
+        "category": "String: sha (suspected) or cha (confirmed).",
+        "status": "String: where release of the area stands.",
+        "identified_on": "String: date identified (YYYY-MM-DD).",
+        "organisation": "Number: id of the organisation that surveyed it (/api/v1/organisations/).",
+        "is_demo": "Boolean: a generated demonstration record, not real data.",
+    },
+)
+LAND_RELEASES = TileLayer(
+    name="land-releases",
+    title="Land releases",
+    model=LandRelease,
+    properties={
+        "reference": "reference",
+        "method": "method",
+        "completed_on": "completed_on",
+        "organisation": "organisation_id",
+        "is_demo": "is_demo",
+    },
+    fields={
+        "id": "Number: the record's id (/api/v1/<layer>/<id>/).",
+        "reference": "String: the public reference.",
+        "method": "String: cancelled, reduced or cleared.",
+        "completed_on": "String: date completed (YYYY-MM-DD).",
+        "organisation": "Number: id of the organisation that released it.",
+        "is_demo": "Boolean: a generated demonstration record, not real data.",
+    },
+)
+INCIDENTS = IncidentTileLayer(
+    name="incidents",
+    title="Incidents",
+    model=Incident,
+    properties={
+        "reference": "reference",
+        "occurred_on": "occurred_on",
+        "device_type": "device_type",
+        "is_demo": "is_demo",
+    },
+    fields={
+        "id": "Number: the record's id (/api/v1/<layer>/<id>/).",
+        "reference": "String: the public reference.",
+        "occurred_on": "String: date of the incident (YYYY-MM-DD).",
+        "device_type": "String: the device that caused it.",
+        "is_demo": "Boolean: a generated demonstration record, not real data.",
+        "count": f"Number (zoom < {CLUSTER_BELOW_ZOOM}, clusters): incidents in the cell.",
+        "killed": f"Number (zoom < {CLUSTER_BELOW_ZOOM}): people killed in them.",
+        "injured": f"Number (zoom < {CLUSTER_BELOW_ZOOM}): people injured in them.",
+        "incident": f"Number (zoom < {CLUSTER_BELOW_ZOOM}): the incident's id when count is 1.",
+    },
+)
+LAYERS = {layer.name: layer for layer in (HAZARD_AREAS, LAND_RELEASES, INCIDENTS)}
+
+
+# --- Tile geometry ----------------------------------------------------------------------
+
+
+def tile_bounds(z, x, y, margin=0.0):
+    """(west, south, east, north) in degrees of tile z/x/y, grown by `margin` tile sides."""
+    n = 2**z
+
+    def lon(tx):
+        return tx / n * 360 - 180
+
+    def lat(ty):
+        ty = min(max(ty, 0), n)  # the margin stops at the poles of Web Mercator
+        return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * ty / n))))
+
+    return (
+        max(-180.0, lon(x - margin)),
+        lat(y + 1 + margin),
+        min(180.0, lon(x + 1 + margin)),
+        lat(y - margin),
+    )
+
+
+def tile_polygon(z, x, y, margin=0.0):
+    box = Polygon.from_bbox(tile_bounds(z, x, y, margin))
+    box.srid = 4326
+    return box
+
+
+def cluster_cell_deg(z):
+    """Side of a cluster cell in degrees of longitude at zoom z (the same grid everywhere, so
+    a cell is one cluster whichever tile asks)."""
+    return CLUSTER_CELL_UNITS / EXTENT * 360 / 2**z
+
+
+# --- SQL ---------------------------------------------------------------------------------
+
+# {rows}: the selection (id, p0…pn, g in EPSG:4326); {columns}: `r.p0 AS "name"`, ….
+# The polygon's own geometry, or a point on its surface when it is too small for the grid.
+SHAPES_SQL = """
+WITH tile AS (SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS box),
+features AS (
+    SELECT r.id{columns},
+           COALESCE(
+               ST_AsMVTGeom(ST_Transform(r.g, 3857), tile.box, {extent}, {buffer}, true),
+               ST_AsMVTGeom(ST_Transform(ST_PointOnSurface(r.g), 3857), tile.box,
+                            {extent}, {buffer}, true)
+           ) AS geom
+    FROM ({rows}) r, tile
+)
+SELECT ST_AsMVT(features.*, %(layer)s, {extent}, 'geom')
+FROM features WHERE geom IS NOT NULL
+"""
+
+POINTS_SQL = """
+WITH tile AS (SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS box),
+features AS (
+    SELECT r.id{columns},
+           ST_AsMVTGeom(ST_Transform(r.g, 3857), tile.box, {extent}, {buffer}, true) AS geom
+    FROM ({rows}) r, tile
+)
+SELECT ST_AsMVT(features.*, %(layer)s, {extent}, 'geom')
+FROM features WHERE geom IS NOT NULL
+"""
+
+# One point per cell at the centre of its incidents' public locations; the casualty counts
+# are summed per incident first (a lateral count, as the GeoJSON clusters do).
+CLUSTERS_SQL = """
+WITH tile AS (SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS box),
+cells AS (
+    SELECT ST_Centroid(ST_Collect(i.g)) AS point, count(*)::int AS count,
+           CASE WHEN count(*) = 1 THEN min(i.id) END AS incident,
+           COALESCE(sum(k.killed), 0)::int AS killed, COALESCE(sum(k.injured), 0)::int AS injured
+    FROM ({rows}) i
+    LEFT JOIN LATERAL (
+        SELECT count(*) FILTER (WHERE outcome = 'killed') AS killed,
+               count(*) FILTER (WHERE outcome = 'injured') AS injured
+        FROM contamination_casualty WHERE incident_id = i.id
+    ) k ON true
+    GROUP BY ST_SnapToGrid(i.g, %(cell)s)
+),
+features AS (
+    SELECT c.count, c.killed, c.injured, c.incident,
+           ST_AsMVTGeom(ST_Transform(c.point, 3857), tile.box, {extent}, {buffer}, true) AS geom
+    FROM cells c, tile
+)
+SELECT ST_AsMVT(features.*, %(layer)s, {extent}, 'geom')
+FROM features WHERE geom IS NOT NULL
+"""
+
+
+def is_clustered(layer, z):
+    return layer is INCIDENTS and z < CLUSTER_BELOW_ZOOM
+
+
+def tile_sql(layer, queryset, z, x, y):
+    """(sql, params) of tile z/x/y of `layer` for the published rows of `queryset` (already
+    filtered), or None when the selection is empty by construction."""
+    buffer = POINT_BUFFER if layer is INCIDENTS else BUFFER
+    margin = buffer / EXTENT
+    if layer is INCIDENTS:
+        if is_clustered(layer, z):
+            # Whole cells: every incident of a cell that reaches into the tile is read, so a
+            # cluster has the same position and count in each tile that shows it.
+            margin += CLUSTER_CELL_UNITS / EXTENT
+        selection = layer.rows(queryset).public_location_in(tile_polygon(z, x, y, margin))
+        geometry = F("public_location")
+    else:
+        selection = queryset.filter(geometry__bboverlaps=tile_polygon(z, x, y, margin))
+        geometry = F("geometry")
+    clustered = is_clustered(layer, z)
+    names = [] if clustered else list(layer.properties)
+    values = {f"p{index}": F(layer.properties[name]) for index, name in enumerate(names)}
+    rows = selection.order_by().values("id", **values, g=geometry)
+    try:
+        inner, params = rows.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    columns = "".join(f', r.p{index} AS "{name}"' for index, name in enumerate(names))
+    template = CLUSTERS_SQL if clustered else POINTS_SQL if layer is INCIDENTS else SHAPES_SQL
+    sql = template.format(
+        rows=inner,
+        columns=columns,
+        extent=EXTENT,
+        buffer=buffer,
+    )
+    return sql, params, {"z": z, "x": x, "y": y, "layer": layer.name, "cell": cluster_cell_deg(z)}
+
+
+def render(layer, queryset, z, x, y):
+    """The tile's bytes (empty when no feature falls in it: an empty MVT is zero bytes).
+    One query."""
+    built = tile_sql(layer, queryset, z, x, y)
+    if built is None:
+        return b""
+    sql, positional, named = built
+    with connection.cursor() as cursor:
+        cursor.execute(*merge_parameters(sql, positional, named))
+        row = cursor.fetchone()
+    return bytes(row[0]) if row and row[0] is not None else b""
+
+
+PARAMETER = re.compile(r"%\((\w+)\)s|%s")
+
+
+def merge_parameters(sql, positional, named):
+    """One parameter style for the driver: the tile's named parameters become positional ones
+    in the order they appear, around the selection's own `%s`."""
+    values = iter(positional)
+    pattern = PARAMETER
+    ordered = []
+
+    def replace(match):
+        ordered.append(named[match.group(1)] if match.group(1) else next(values))
+        return "%s"
+
+    return pattern.sub(replace, sql), ordered
