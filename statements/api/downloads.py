@@ -172,5 +172,5 @@ def claim_row(claim, comparison):
         comparison.reason
         or ("" if has_records or not recorded else "No published records cover this area."),
         comparison.note,
-        "true" if statement.is_demo else "false",
+        str(statement.is_demo).lower(),  # as the layers write booleans
     ]
