@@ -353,3 +353,75 @@ class SourceCountTests(APITestCase):
         sources = frame(archive, "sources.csv")
         self.assertEqual(list(sources["title"]), ["Survey summary"])
         self.assertEqual(Source.objects.count(), 2)
+
+
+class StatsCSVTests(APITestCase):
+    def rows(self, path):
+        response = self.get(path)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")
+        return pandas.read_csv(io.BytesIO(response.content))
+
+    def test_grouped_figures_are_one_row_per_group_with_the_json_figures(self):
+        rows = self.rows("/api/v1/stats/land-released/?group_by=year&format=csv")
+        figures = self.get("/api/v1/stats/land-released/?group_by=year").json()["results"]
+        self.assertEqual(list(rows["key"]), [2022, 2023])
+        self.assertEqual(list(rows["total_km2"]), [item["total_km2"] for item in figures])
+        self.assertEqual(set(rows["data_version"]), {"2024-01-15T13:00:00Z"})
+        self.assertEqual(set(rows["group_by"]), {"year"})
+
+    def test_the_summary_is_one_row_and_counts_published_records_only(self):
+        rows = self.rows("/api/v1/stats/summary/?format=csv")
+        self.assertEqual(len(rows), 1)
+        self.assertEqual(rows["releases.count"][0], 3)  # not LR-DRAFT nor LR-RETRACTED
+        self.assertEqual(rows["coverage.incidents.records"][0], 3)
+        self.assertEqual(rows["demo_records"][0], 0)
+
+    def test_area_figures_join_the_areas_on_their_code(self):
+        rows = self.rows("/api/v1/stats/areas/?format=csv")
+        self.assertEqual(sorted(rows["code"]), ["AZ", "AZ-E", "AZ-W"])
+
+    def test_an_unknown_format_is_still_a_json_400(self):
+        response = self.get("/api/v1/stats/summary/?format=xlsx")
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("format", response.json())
+
+
+class StatementsCSVTests(APITestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.first, cls.second = (
+            factories.make_source(title=f"Report {n}", url=f"https://example.org/r-{n}")
+            for n in (1, 2)
+        )
+        board = factories.make_organisation(name="Mine Action Board")
+        statement = factories.make_statement(
+            reference="board-2023", speaker_organisation=board, sources=[cls.first, cls.second]
+        )
+        cls.claims = [factories.make_claim(statement), factories.make_claim(statement)]
+        cls.board = board
+
+    def csv(self, path):
+        response = self.get(path)
+        self.assertEqual(response.status_code, 200)
+        return pandas.read_csv(io.BytesIO(response.content), dtype=str, keep_default_na=False)
+
+    def test_the_statements_csv_has_ids_and_no_json_in_any_cell(self):
+        rows = self.csv("/api/v1/statements/?format=csv")
+        row = rows.iloc[0]
+        self.assertEqual(row["sources"], f"{self.first.pk};{self.second.pk}")
+        self.assertEqual(row["claims"], ";".join(str(claim.pk) for claim in self.claims))
+        self.assertEqual(row["speaker_organisation.id"], str(self.board.pk))
+        for column in rows.columns:
+            for cell in rows[column]:
+                self.assertFalse(cell.startswith(("[", "{")), f"{column}: {cell[:60]}")
+
+    def test_claims_join_their_statements_and_the_speakers_organisation(self):
+        claims = self.csv("/api/v1/claims/?format=csv")
+        statements = self.csv("/api/v1/statements/?format=csv")
+        joined = claims.merge(statements, left_on="statement", right_on="key")
+        self.assertEqual(sorted(joined["id"]), sorted(str(claim.pk) for claim in self.claims))
+        self.assertEqual(set(claims["speaker_organisation"]), {str(self.board.pk)})
+        organisations = self.get("/api/v1/organisations/").json()["results"]
+        self.assertIn(self.board.pk, [item["id"] for item in organisations])
