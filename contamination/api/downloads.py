@@ -46,7 +46,11 @@ from contamination.spreadsheets import EscapingWriter
 
 EXTENSIONS = {
     "geojson.zip": ("application/zip", "GeoJSON FeatureCollections, one file per layer"),
-    "csv.zip": ("application/zip", "CSV files, one per layer, geometry as WKT"),
+    "csv.zip": (
+        "application/zip",
+        "CSV files, one per layer and table, geometry as WKT, with GDAL's .csvt/.prj/.vrt per "
+        "layer and a Frictionless datapackage.json",
+    ),
     "gpkg": ("application/geopackage+sqlite3", "one GeoPackage, one table per layer"),
 }
 
@@ -367,8 +371,10 @@ FILTER_NOTE = (
     operation_id="downloads_file",
     tags=["downloads"],
     description="The published dataset, or the part the filters select, as one file: "
-    "`mine-atlas.geojson.zip`, `mine-atlas.csv.zip` or `mine-atlas.gpkg`. Each holds a "
-    "README, the licence and a citation (in the GeoPackage: the `about` table). " + FILTER_NOTE,
+    "`mine-atlas.geojson.zip`, `mine-atlas.csv.zip` or `mine-atlas.gpkg`. Each holds the "
+    "tables that join the layers on their ids (sources, organisations, record-source links, "
+    "claims), a README, the licence and a citation (in the GeoPackage: the `about` table); the "
+    "CSV zip also GDAL's .csvt/.prj/.vrt per layer and `datapackage.json`. " + FILTER_NOTE,
     parameters=[
         OpenApiParameter(
             "extension",

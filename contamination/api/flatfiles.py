@@ -151,7 +151,7 @@ LAYER_DESCRIPTIONS = {
 }
 
 
-def layer_table(name, queryset, content, *, record_filters):
+def layer_table(name, content, *, record_filters):
     """The description of a layer's CSV (its content written by downloads.layer_csv)."""
     resource = downloads_resource(name)
     fields = column_fields(resource.table_columns())
@@ -190,15 +190,15 @@ def downloads_resource(name):
 # --- Sources and organisations ----------------------------------------------------------
 
 CITATIONS = {
-    # layer: (citation model, the record's field, the link table's name, its record column)
+    # layer: (citation model, the record's field in it, the link table's name)
     "hazard_areas": (HazardAreaSource, "hazard_area", "hazard_area_sources"),
     "land_releases": (LandReleaseSource, "land_release", "land_release_sources"),
     "incidents": (IncidentSource, "incident", "incident_sources"),
 }
 
-ORGANISATION_COLUMNS = {
-    "hazard_areas": "surveyed_by",
-    "land_releases": "organisation",
+ORGANISATION_COLUMNS = {  # layer: the column naming an organisation
+    "hazard_areas": "surveyed_by_id",
+    "land_releases": "organisation_id",
 }
 
 
@@ -294,16 +294,13 @@ def tables(request, filterset, layers, layer_contents, *, record_filters):
     found = []
     source_ids, organisation_ids = [], []
     for name, queryset in layers.items():
-        found.append(
-            layer_table(name, queryset, layer_contents[name], record_filters=record_filters)
-        )
+        found.append(layer_table(name, layer_contents[name], record_filters=record_filters))
         if name in CITATIONS:
             link, ids = link_table(name, queryset)
             found.append(link)
             source_ids.append(ids)
         if name in ORGANISATION_COLUMNS:
-            column = {"hazard_areas": "surveyed_by_id", "land_releases": "organisation_id"}[name]
-            organisation_ids.append(queryset.order_by().values(column))
+            organisation_ids.append(queryset.order_by().values(ORGANISATION_COLUMNS[name]))
     readme = []
     for contributor in CONTRIBUTORS:
         contribution = contributor.contribute(request, filterset, layers)

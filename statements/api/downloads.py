@@ -162,7 +162,7 @@ def claim_row(claim, comparison):
         claim.scope.code if claim.scope_id else "",
         first.source_id if first else "",
         first.source.url if first else "",
-        comparison.value if has_records else "",
+        round(float(comparison.value), 6) if has_records else "",
         comparison.unit if recorded else "",
         recorded.as_of if recorded else "",
         (recorded.since or "") if recorded else "",

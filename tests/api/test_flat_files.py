@@ -291,6 +291,10 @@ class FlatFileTests(APITestCase):
                     self.assertIn(f"Geometry: {geometry}", output)
                     self.assertIn('ID["EPSG",4326]', output)
                     self.assertIn("id: Integer64", output)
+                    # The CSV alone: its .csvt names the WKT column, its .prj the CRS.
+                    direct = ogrinfo(str(Path(folder) / f"{layer}.csv"))
+                    self.assertIn(f"Feature Count: {count}", direct)
+                    self.assertIn('GEOGCRS["WGS 84"', direct)
             converted = Path(folder) / "releases.gpkg"
             subprocess.run(
                 ["ogr2ogr", "-f", "GPKG", str(converted), str(Path(folder) / "land_releases.vrt")],
