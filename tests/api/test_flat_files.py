@@ -191,7 +191,7 @@ class FlatFileTests(APITestCase):
         self.assertEqual(row["records_count"], recorded.recorded.coverage.records)
         self.assertEqual(row["records_demo"], 0)
         self.assertEqual(row["records_demo_share"], 0)
-        self.assertAlmostEqual(row["records_value"], recorded.value)
+        self.assertAlmostEqual(row["records_value"], recorded.value, places=6)
         self.assertEqual(row["records_unit"], "km2")
         self.assertEqual(row["is_demo"], False)
         # The joins: organisation, area, statement's sources.
