@@ -51,7 +51,10 @@ EXTENSIONS = {
         "CSV files, one per layer and table, geometry as WKT, with GDAL's .csvt/.prj/.vrt per "
         "layer and a Frictionless datapackage.json",
     ),
-    "gpkg": ("application/geopackage+sqlite3", "one GeoPackage, one table per layer"),
+    "gpkg": (
+        "application/geopackage+sqlite3",
+        "one GeoPackage, one table per layer and per joined table",
+    ),
 }
 
 RESOURCES = {
@@ -139,7 +142,7 @@ def readme(request, version, counts, extension, has_demo, *, files=(), notes=())
             "hazard_areas.id; `area` and `parent` hold areas.code):",
         ]
         lines += [f"- {path}" for path in files]
-    lines += [f"  {line}" if line.startswith(" ") else line for line in notes]
+    lines += list(notes)  # what other apps' tables hold (claims.csv)
     if extension == "csv.zip":
         lines += [
             "",
