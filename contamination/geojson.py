@@ -164,15 +164,17 @@ def incident_clusters(incidents, zoom, precision):
 # --- CSV -------------------------------------------------------------------------------
 
 
-def csv_copy(queryset, columns, geometry, precision, *, points=False):
-    """CSV of `queryset` written by PostgreSQL's COPY: a header, the columns, the geometry as
-    WKT and, for points, `lon`/`lat`."""
-    names = [*columns, "wkt", *(["lon", "lat"] if points else [])]
+def csv_copy(queryset, columns, geometry=None, precision=5, *, points=False):
+    """CSV of `queryset` written by PostgreSQL's COPY: a header, the columns and, with a
+    `geometry`, that geometry as WKT and, for points, `lon`/`lat` (a plain table without)."""
+    extra = ["wkt", *(["lon", "lat"] if points else [])] if geometry is not None else []
+    names = [*columns, *extra]
     expressions = {f"c{index}": _expression(value) for index, value in enumerate(columns.values())}
-    expressions["c_wkt"] = Func(
-        geometry, Value(precision), function="ST_AsText", output_field=TextField()
-    )
-    if points:
+    if geometry is not None:
+        expressions["c_wkt"] = Func(
+            geometry, Value(precision), function="ST_AsText", output_field=TextField()
+        )
+    if geometry is not None and points:
         for name, function in (("c_lon", "ST_X"), ("c_lat", "ST_Y")):
             coordinate = Func(geometry, function=function, output_field=FloatField())
             expressions[name] = rounded(coordinate, precision)
@@ -191,9 +193,7 @@ def csv_copy(queryset, columns, geometry, precision, *, points=False):
         f'{ESCAPE_SQL.format(f"t.c{index}") if f"c{index}" in texts else f"t.c{index}"} AS "{name}"'
         for index, name in enumerate(columns)
     ]
-    selected.append('t.c_wkt AS "wkt"')
-    if points:
-        selected += ['t.c_lon AS "lon"', 't.c_lat AS "lat"']
+    selected += [f't.c_{name} AS "{name}"' for name in extra]
     return copy_csv(f"SELECT {', '.join(selected)} FROM ({inner}) t", params)
 
 

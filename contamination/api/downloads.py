@@ -25,7 +25,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework.exceptions import APIException, NotFound
 
 from contamination import as_of, data_version, geojson, stats
-from contamination.api import filters, resources
+from contamination.api import filters, flatfiles, resources
 from contamination.api.base import (
     AnonymousThrottle,
     DownloadThrottle,
@@ -47,8 +47,15 @@ from contamination.spreadsheets import EscapingWriter
 
 EXTENSIONS = {
     "geojson.zip": ("application/zip", "GeoJSON FeatureCollections, one file per layer"),
-    "csv.zip": ("application/zip", "CSV files, one per layer, geometry as WKT"),
-    "gpkg": ("application/geopackage+sqlite3", "one GeoPackage, one table per layer"),
+    "csv.zip": (
+        "application/zip",
+        "CSV files, one per layer and table, geometry as WKT, with GDAL's .csvt/.prj/.vrt per "
+        "layer and a Frictionless datapackage.json",
+    ),
+    "gpkg": (
+        "application/geopackage+sqlite3",
+        "one GeoPackage, one table per layer and per joined table",
+    ),
 }
 
 RESOURCES = {
@@ -104,8 +111,8 @@ def layer_csv(name, queryset):
     )
 
 
-def readme(request, version, counts, extension, has_demo):
-    """What the download holds, for people: data version, filters, fields, licence."""
+def readme(request, version, counts, extension, has_demo, *, files=(), notes=()):
+    """What the download holds, for people: data version, filters, files, fields, licence."""
     filters_given = {
         name: ",".join(values) for name, values in sorted(request.GET.lists()) if name != "format"
     }
@@ -130,6 +137,23 @@ def readme(request, version, counts, extension, has_demo):
     ]
     for name, count in counts.items():
         lines.append(f"- {name}: {count} features")
+    if files:
+        lines += [
+            "",
+            "Tables that join the layers (CSV; every row has its `id`, and columns named after",
+            "a table hold ids of that table's rows, e.g. land_releases.hazard_area =",
+            "hazard_areas.id; `area` and `parent` hold areas.code):",
+        ]
+        lines += [f"- {path}" for path in files]
+    lines += list(notes)  # what other apps' tables hold (claims.csv)
+    if extension == "csv.zip":
+        lines += [
+            "",
+            "For GIS: each layer's .csvt (column types), .prj (EPSG:4326) and .vrt (open the",
+            "layer with its geometry: `ogrinfo hazard_areas.vrt`, or drop it into QGIS).",
+            "datapackage.json describes every file and column (a Frictionless Data Package:",
+            "types, primary and foreign keys, licence, data version).",
+        ]
     if has_demo:
         lines += [
             "",
@@ -138,7 +162,7 @@ def readme(request, version, counts, extension, has_demo):
         ]
     for name in counts:
         lines += ["", f"Fields of {name}:"]
-        for column in RESOURCES[name].columns:
+        for column in RESOURCES[name].table_columns():
             lines.append(f"- {column.name}: {column.schema.get('description', '')}")
         lines.append("- geometry: " + RESOURCES[name].geometry_type + " (WKT column `wkt` in CSV)")
     lines += [
@@ -219,27 +243,54 @@ def citation_cff(request, version, demo=False):
     )
 
 
-def build_zip(request, version, layers, extension):
+def record_filters(request):
+    """The filters that leave records out (not `layer`, which leaves out whole files)."""
+    return sorted(name for name in request.GET if name not in ("format", "layer"))
+
+
+def build_zip(request, version, filterset, layers, extension):
+    """The zip: each layer (GeoJSON, or CSV with GDAL's sidecar files), the tables that join
+    them (flatfiles.tables), datapackage.json for CSV, and the README, licence, citation."""
     buffer = io.BytesIO()
     counts = {}
+    contents = {}
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, queryset in layers.items():
             if extension == "geojson.zip":
                 text, counts[name] = layer_geojson(name, queryset)
                 archive.writestr(f"{name}.geojson", text)
+                contents[name] = b""
             else:
-                content = layer_csv(name, queryset)
+                contents[name] = layer_csv(name, queryset)
                 counts[name] = queryset.count()
-                archive.writestr(f"{name}.csv", content)
+        tables, extra_readme = flatfiles.tables(
+            request, filterset, layers, contents, record_filters=record_filters(request)
+        )
+        for table in tables:
+            if table.geometry_type and extension == "geojson.zip":
+                continue  # the layer is its GeoJSON file
+            archive.writestr(table.path, table.content)
+            if table.geometry_type:
+                for path, text in flatfiles.sidecar_files(table).items():
+                    archive.writestr(path, text)
         demo = has_demo(layers)
-        archive.writestr("README.txt", readme(request, version, counts, extension, demo))
+        files = [table.path for table in tables if not table.geometry_type]
+        archive.writestr(
+            "README.txt",
+            readme(request, version, counts, extension, demo, files=files, notes=extra_readme),
+        )
         archive.writestr("LICENSE.txt", licence_text())
         archive.writestr("CITATION.cff", citation_cff(request, version, demo))
+        if extension == "csv.zip":
+            archive.writestr(
+                "datapackage.json", flatfiles.datapackage(request, version, tables, demo=demo)
+            )
     return buffer.getvalue()
 
 
-def build_geopackage(request, version, layers, target):
-    """Write each layer's database-built GeoJSON, then convert it with ogr2ogr."""
+def build_geopackage(request, version, filterset, layers, target):
+    """Write each layer's database-built GeoJSON, then convert it with ogr2ogr; the tables
+    that join them (sources, organisations, links, claims) follow as plain tables."""
     counts = {}
     with tempfile.TemporaryDirectory(prefix="mineatlas-gpkg-") as folder:
         folder = Path(folder)
@@ -259,12 +310,32 @@ def build_geopackage(request, version, layers, target):
                 f"DESCRIPTION=Mine Atlas {name}, data version {data_version.as_text(version)}, "
                 f"{settings.API_DATA_LICENCE}",
             )
+        tables, extra_readme = flatfiles.tables(
+            request,
+            filterset,
+            layers,
+            {name: b"" for name in layers},
+            record_filters=record_filters(request),
+        )
+        files = []
+        for table in tables:
+            if table.geometry_type:
+                continue
+            files.append(table.name)
+            (folder / table.path).write_bytes(table.content)
+            (folder / f"{table.name}.csvt").write_text(flatfiles.csvt(table), encoding="utf-8")
+            _ogr2ogr(output, folder / table.path, table.name)
         about = folder / "about.csv"
         with about.open("w", encoding="utf-8", newline="") as handle:
             writer = EscapingWriter(csv.writer(handle))
             writer.writerow(["section", "text"])
             demo = has_demo(layers)
-            writer.writerow(["readme", readme(request, version, counts, "gpkg", demo)])
+            writer.writerow(
+                [
+                    "readme",
+                    readme(request, version, counts, "gpkg", demo, files=files, notes=extra_readme),
+                ]
+            )
             writer.writerow(["licence", licence_text()])
             writer.writerow(["citation", citation_cff(request, version, demo)])
         _ogr2ogr(output, about, "about")
@@ -304,8 +375,10 @@ FILTER_NOTE = (
     operation_id="downloads_file",
     tags=["downloads"],
     description="The published dataset, or the part the filters select, as one file: "
-    "`mine-atlas.geojson.zip`, `mine-atlas.csv.zip` or `mine-atlas.gpkg`. Each holds a "
-    "README, the licence and a citation (in the GeoPackage: the `about` table). " + FILTER_NOTE,
+    "`mine-atlas.geojson.zip`, `mine-atlas.csv.zip` or `mine-atlas.gpkg`. Each holds the "
+    "tables that join the layers on their ids (sources, organisations, record-source links, "
+    "claims), a README, the licence and a citation (in the GeoPackage: the `about` table); the "
+    "CSV zip also GDAL's .csvt/.prj/.vrt per layer and `datapackage.json`. " + FILTER_NOTE,
     parameters=[
         OpenApiParameter(
             "extension",
@@ -342,7 +415,8 @@ class Download(AsOfMixin, PublicAPIView):
             )
         filterset = self.filterset(self.get_queryset())
         version = data_version.current()
-        etag = etag_for(version, request, extension)
+        # Contributed tables (claims) change with their own data: their version is in the tag.
+        etag = etag_for(version, request, f"{extension}|{flatfiles.contributors_version()}")
         if not_modified(request, etag, version):
             return stamp(HttpResponseNotModified(), etag, version)
         folder = cache_dir()
@@ -352,9 +426,9 @@ class Download(AsOfMixin, PublicAPIView):
             # A name of its own per request: two requests may build the same file at once.
             partial = folder / f"{etag}.{uuid.uuid4().hex}.partial"
             if extension == "gpkg":
-                build_geopackage(request, version, layers, partial)
+                build_geopackage(request, version, filterset, layers, partial)
             else:
-                partial.write_bytes(build_zip(request, version, layers, extension))
+                partial.write_bytes(build_zip(request, version, filterset, layers, extension))
             partial.replace(path)  # atomic: a concurrent reader never sees half a file
             prune(folder)
         stamp_text = data_version.as_text(version).replace(":", "").replace("-", "")[:15]

@@ -102,6 +102,8 @@ def publication_columns():
     ]
 
 
+ID_COLUMN = Column("id", "pk", integer("The row's id: what other files and the API refer to."))
+
 DEMO_TEXT = "Generated demo data for trying the software, not a real record."
 AREA_CODE_TEXT = (
     "Code of the first-level unit (or the country) the record lies in, computed by the "
@@ -135,7 +137,12 @@ class GeoResource:
         return {column.name: column.source for column in self.columns}
 
     def csv_columns(self):
-        return {column.name: column.csv_source for column in self.columns}
+        """The CSV's columns: the row's `id` first (GeoJSON has it as the feature's id), so
+        that the ids other files refer to (`land_releases.hazard_area`) join."""
+        return {column.name: column.csv_source for column in self.table_columns()}
+
+    def table_columns(self):
+        return [ID_COLUMN, *self.columns]
 
     def property_schema(self):
         return {

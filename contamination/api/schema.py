@@ -443,14 +443,26 @@ def group_parameter(choices, default):
     )
 
 
+FORMAT_STATS = OpenApiParameter(
+    "format",
+    str,
+    enum=["json", "csv"],
+    description="`json` (default) or `csv`: one row per group (or one row of totals), nested "
+    "figures as `hazards.total_km2`, with the data version in each row.",
+)
+
+
 def stats_schema(serializer, description, parameters=()):
     return get_schema(
         tags=["statistics"],
         description=description + " Computed in the database from published records only; "
         "filters as in the lists (each applies to the record kinds that have that field).",
-        parameters=[FORMAT_JSON, *parameters],
+        parameters=[FORMAT_STATS, *parameters],
         responses={
             (200, "application/json"): serializer,
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR, description="The same figures as CSV."
+            ),
             **not_modified_response(),
             **error_responses(),
         },

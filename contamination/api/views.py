@@ -7,6 +7,8 @@ cached under it (caching.py); the plumbing every view shares is in base.py, the 
 helpers in schema.py.
 """
 
+import csv
+import io
 import json
 
 from django.urls import reverse
@@ -26,6 +28,7 @@ from contamination.api.base import (
     bad_request,
     csv_response,
     filter_key,
+    flatten,
     geojson_response,
     json_response,
     stable_order,
@@ -59,6 +62,7 @@ from contamination.models import (
     Source,
 )
 from contamination.querysets import PublicationStatus
+from contamination.spreadsheets import escape_dict
 
 # --- Geo resources ----------------------------------------------------------------------
 
@@ -543,9 +547,12 @@ class StatsView(AsOfMixin, PublicAPIView):
     def get_queryset(self):
         return HazardArea.objects.none()
 
+    renderer_classes = [JSONRenderer, CSVRenderer]  # errors stay JSON (base.py)
+    formats = ("json", "csv")
+
     def get(self, request):
-        self.check_query(request)
-        return versioned_response(request, lambda version: self.build(request, version))
+        output = self.check_query(request)
+        return versioned_response(request, lambda version: self.build(request, version, output))
 
     def group_by(self, request):
         value = request.GET.get("group_by", self.default_group)
@@ -555,7 +562,7 @@ class StatsView(AsOfMixin, PublicAPIView):
             )
         return value
 
-    def build(self, request, version):
+    def build(self, request, version, output="json"):
         group_by = self.group_by(request) if self.group_choices else None
         filterset = self.filterset(self.get_queryset())
         records = filterset.record_querysets()
@@ -568,7 +575,28 @@ class StatsView(AsOfMixin, PublicAPIView):
             },
             **self.figures(records, group_by),
         }
-        return json_response(self.serializer_class(data).data)
+        data = self.serializer_class(data).data
+        if output == "csv":
+            return csv_response(stats_csv(data), f"{request.path.strip('/').split('/')[-1]}.csv")
+        return json_response(data)
+
+
+def stats_csv(data):
+    """Figures as CSV: a row per group (`results`), else one row of totals, nested figures
+    flattened (`hazards.total_km2`); the data version and grouping in every row."""
+    context = {"data_version": data["data_version"]}
+    if "group_by" in data:
+        context["group_by"] = data["group_by"]
+    if "results" in data:
+        rows = [{**context, **flatten(result)} for result in data["results"]]
+    else:
+        rows = [{**context, **flatten({k: v for k, v in data.items() if k not in ("filters",)})}]
+    columns = list(dict.fromkeys(name for row in rows for name in row)) or list(context)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(escape_dict(row) for row in rows)
+    return buffer.getvalue().encode()
 
 
 @stats_schema(

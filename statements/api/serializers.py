@@ -110,6 +110,19 @@ class ClaimListSerializer(ClaimSerializer):
         read_only=True,
         help_text="Who spoke: the person, else the organisation.",
     )
+    speaker_person = serializers.SlugRelatedField(
+        source="statement.speaker_person",
+        slug_field="key",
+        read_only=True,
+        allow_null=True,
+        help_text="Key of the person who spoke (/api/v1/people/), if a person did.",
+    )
+    speaker_organisation = serializers.IntegerField(
+        source="statement.speaker_organisation_id",
+        read_only=True,
+        allow_null=True,
+        help_text="Id of the organisation spoken for (/api/v1/organisations/), if any.",
+    )
     statement_date = serializers.DateField(
         source="statement.date",
         read_only=True,
@@ -125,6 +138,8 @@ class ClaimListSerializer(ClaimSerializer):
             "id",
             "statement",
             "speaker",
+            "speaker_person",
+            "speaker_organisation",
             "side",
             "statement_date",
             *ClaimSerializer.Meta.fields[1:],
@@ -229,3 +244,22 @@ class StatementSerializer(serializers.ModelSerializer):
 
     def get_page(self, statement) -> str:
         return self.context["request"].build_absolute_uri(statement.get_absolute_url())
+
+
+class StatementCSVSerializer(StatementSerializer):
+    """A statement as one flat CSV row: its sources and claims as ids (`;`-joined), which
+    the sources list (/api/v1/sources/) and the claims CSV (its `statement` column) join,
+    instead of nested objects that would be JSON inside a cell."""
+
+    sources = serializers.SerializerMethodField(
+        help_text="Ids of the sources cited, in order, joined with `;`."
+    )
+    claims = serializers.SerializerMethodField(
+        help_text="Ids of the claims in it, in order, joined with `;`."
+    )
+
+    def get_sources(self, statement) -> str:
+        return ";".join(str(citation.source_id) for citation in statement.citations.all())
+
+    def get_claims(self, statement) -> str:
+        return ";".join(str(claim.id) for claim in statement.claims.all())

@@ -48,7 +48,8 @@ FORMAT = OpenApiParameter(
     str,
     enum=["json", "csv"],
     description="`json` (default) or `csv`: a list as CSV has every matching row in one file, "
-    "nested fields flattened (`speaker_person.name`), lists of objects as JSON text.",
+    "nested fields flattened (`speaker_person.name`); a statement's sources and claims as "
+    "`;`-joined ids.",
 )
 PAGE = page_parameters(StatementsPagination.page_size, StatementsPagination.max_page_size)
 SLUG = {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}
@@ -148,6 +149,12 @@ class StatementViewSet(PublicViewSet):
             ),
         )
     )
+
+    def get_serializer_class(self):
+        # In CSV, sources and claims are ids: no JSON inside a cell.
+        if self.is_csv():
+            return serializers.StatementCSVSerializer
+        return serializers.StatementSerializer
 
 
 @extend_schema_view(

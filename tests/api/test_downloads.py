@@ -34,15 +34,33 @@ class DownloadTests(APITestCase):
         return zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
 
     def test_each_zip_has_the_layers_a_readme_the_licence_and_a_citation(self):
-        for extension, suffix in (("geojson.zip", "geojson"), ("csv.zip", "csv")):
+        # The tables that join them: tests/api/test_flat_files.py.
+        tables = [
+            f"{name}.csv"
+            for name in (
+                "hazard_area_sources",
+                "land_release_sources",
+                "incident_sources",
+                "claims",
+                "statement_sources",
+                "sources",
+                "organisations",
+            )
+        ]
+        layers = ("hazard_areas", "land_releases", "incidents", "areas")
+        for extension, suffixes in (
+            ("geojson.zip", ["geojson"]),
+            ("csv.zip", ["csv", "csvt", "vrt", "prj"]),
+        ):
             with self.subTest(extension=extension):
                 archive = self.archive(f"/api/v1/downloads/mine-atlas.{extension}")
                 self.assertEqual(
                     sorted(archive.namelist()),
                     sorted(
-                        [f"{name}.{suffix}" for name in ("hazard_areas", "land_releases")]
-                        + [f"{name}.{suffix}" for name in ("incidents", "areas")]
+                        [f"{name}.{suffix}" for name in layers for suffix in suffixes]
+                        + tables
                         + ["README.txt", "LICENSE.txt", "CITATION.cff"]
+                        + (["datapackage.json"] if extension == "csv.zip" else [])
                     ),
                 )
                 readme = archive.read("README.txt").decode()
@@ -65,12 +83,10 @@ class DownloadTests(APITestCase):
 
     def test_a_filtered_download_holds_what_the_filters_select(self):
         archive = self.archive("/api/v1/downloads/mine-atlas.csv.zip?area=AZ-E&layer=incidents")
-        self.assertEqual(
-            sorted(archive.namelist()),
-            ["CITATION.cff", "LICENSE.txt", "README.txt", "incidents.csv"],
-        )
+        self.assertNotIn("hazard_areas.csv", archive.namelist())
+        self.assertIn("incidents.csv", archive.namelist())
         rows = archive.read("incidents.csv").decode().splitlines()
-        self.assertEqual([row.split(",")[0] for row in rows[1:]], ["IN-2", "IN-3"])
+        self.assertEqual([row.split(",")[1] for row in rows[1:]], ["IN-2", "IN-3"])
         self.assertIn("Filters: area=AZ-E, layer=incidents", archive.read("README.txt").decode())
 
     def test_the_index_lists_the_files(self):
