@@ -235,7 +235,10 @@ class IncidentDetail(GeoDetailView):
     "Takes the incident filters. Points are generalised to their location precision first.",
     parameters=[
         OpenApiParameter(
-            "zoom", int, required=True, description="Web-map zoom level, 0 to 22 (required)."
+            "zoom",
+            schema.ZOOM_SCHEMA,
+            required=True,
+            description="Web-map zoom level, 0 to 22 (required).",
         ),
         FORMAT_GEOJSON_OR_JSON,
     ],
