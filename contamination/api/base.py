@@ -109,6 +109,7 @@ class DownloadThrottle(AnonymousThrottle):
 # --- Query parameters --------------------------------------------------------------------
 
 PAGE_PARAMETERS = {"page", "page_size"}
+COMMA_LISTS = {"ordering"}  # comma-separated, besides the repeatable ones (`multi_valued`)
 
 
 def bad_request(parameter, message):
@@ -153,6 +154,10 @@ class StrictQueryMixin:
                 errors[name] = ["Given more than once; give it once."]
             elif any(value == "" for value in values):
                 errors[name] = ["Empty. Give a value, or leave the parameter out."]
+            elif name in self.multi_valued | COMMA_LISTS and any(
+                item.strip() == "" for value in values for item in value.split(",")
+            ):
+                errors[name] = ["An empty item in the comma-separated list."]
         return errors
 
     def reject_bad_parameters(self, request):
@@ -209,13 +214,17 @@ class PublicAPIView(StrictQueryMixin, GenericAPIView):
         last = max(1, -(-count // size))
         if page > last:
             raise NotFound(f"Page {page} is past the last page ({last}).")
+        return self.neighbour_links(request, page, page < last)
+
+    def neighbour_links(self, request, page, more):
+        """(next, previous) page addresses; `more`: whether a page follows this one."""
 
         def link(number):
             query = request.GET.copy()
             query["page"] = number
             return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
-        return (link(page + 1) if page < last else None), (link(page - 1) if page > 1 else None)
+        return (link(page + 1) if more else None), (link(page - 1) if page > 1 else None)
 
 
 def positive_int(request, name, default, maximum):

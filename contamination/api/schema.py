@@ -148,14 +148,19 @@ ZOOM = OpenApiParameter(
 
 
 def refuse_empty_values(result, generator, request, public):
-    """drf-spectacular post-processing hook: every text query parameter says `minLength: 1`,
-    as the views refuse an empty value (`?bbox=`) with a 400 (base.StrictQueryMixin)."""
+    """drf-spectacular post-processing hook: every text query parameter says `minLength: 1`
+    and every list `minItems: 1`, as the views refuse an empty value (`?bbox=`) with a 400
+    (base.StrictQueryMixin)."""
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             for parameter in operation.get("parameters", []):
                 schema = parameter.get("schema", {})
-                if parameter.get("in") == "query" and schema.get("type") == "string":
+                if parameter.get("in") != "query":
+                    continue
+                if schema.get("type") == "string":
                     schema.setdefault("minLength", 1)
+                elif schema.get("type") == "array":
+                    schema.setdefault("minItems", 1)
     return result
 
 
@@ -323,7 +328,9 @@ def feature_collection_schema(resource, paginated=True):
         properties.update(
             count={
                 "type": "integer",
-                "description": "Features matching the filters, on all pages.",
+                "nullable": True,
+                "description": "Features matching the filters, on all pages. Null on a map "
+                "layer's page (a request with `zoom`) that has pages after it: follow `next`.",
             },
             next=page_link("The next page, or null on the last."),
             previous=page_link("The previous page, or null on the first."),

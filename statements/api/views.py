@@ -41,10 +41,15 @@ class StatementsPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def check_page_parameters(self, request):
+        """400 for a malformed `page` or `page_size`, also where nothing is paged (CSV)."""
         page = positive_int(request, self.page_query_param, 1, None)
         if page > MAX_PAGE:
             raise NotFound(f"Page {page} is past the last page.")
+        self.get_page_size(request)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.check_page_parameters(request)
         return super().paginate_queryset(queryset, request, view)
 
     def get_page_size(self, request):
@@ -136,7 +141,8 @@ class PublicViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
         return renderer is not None and renderer.format == "csv"
 
     def paginate_queryset(self, queryset):
-        if self.is_csv():
+        if self.is_csv():  # the whole list in one file; its page parameters still checked
+            self.paginator.check_page_parameters(self.request)
             return None
         return super().paginate_queryset(queryset)
 

@@ -175,6 +175,9 @@ class StrictnessTests(APITestCase):
             ("/api/v1/people/?page_size=-1", "page_size"),
             ("/api/v1/metrics/?comparison=everything", "comparison"),
             ("/api/v1/statements/a-key/?page=2", "page"),
+            ("/api/v1/people/?format=csv&page_size=-1", "page_size"),
+            ("/api/v1/incidents/?ordering=,,", "ordering"),
+            ("/api/v1/land-releases/?method=cleared,", "method"),
         ]:
             with self.subTest(url=url):
                 self.assertNamesParameter(url, parameter)
