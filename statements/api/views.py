@@ -1,9 +1,9 @@
 """Read-only endpoints: /statements/, /claims/, /people/, /metrics/ (published only).
 
 They stand on the records' API base (contamination/api/base.py): the same throttle, the same
-400 for an unknown parameter, errors as JSON (also when CSV was asked for), one CSV renderer,
-every parameter and answer described in the schema. Unlike the records' views they let DRF
-pick the format from `?format=` (an unknown one is a 404, as documented).
+400 naming an unknown, empty, repeated or malformed parameter (an unknown `?format=` too), the
+same page limits, errors as JSON (also when CSV was asked for), one CSV renderer, every
+parameter and answer described in the schema.
 """
 
 from django.db.models import Count, Prefetch, Q
@@ -19,14 +19,14 @@ from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import JSONRenderer
 
-from contamination.api.base import (
+from contamination.api.base import CSVRenderer, StrictQueryMixin, bad_request, positive_int
+from contamination.api.schema import (
+    DETAIL_SCHEMA,
     MAX_PAGE,
-    CSVRenderer,
-    StrictQueryMixin,
-    bad_request,
-    positive_int,
+    error_responses,
+    id_parameter,
+    page_parameters,
 )
-from contamination.api.schema import DETAIL_SCHEMA, error_responses, id_parameter, page_parameters
 from contamination.querysets import PublicationStatus
 from statements.api import filters, serializers
 from statements.models import Claim, Metric, Person, Statement, StatementSource

@@ -60,6 +60,7 @@ class AtlasMap {
     this.requests = new Requests();
     this.counts = {};
     this.matched = {};
+    this.truncated = {};
     this.limits = [];
     this.entries = new Map(); // feature key -> {name, feature, layer}, for the list and popups
     this.openKey = null; // the record whose popup is open, kept open across reloads
@@ -304,6 +305,7 @@ class AtlasMap {
         this.replaceFeatures(name, []);
         delete this.counts[name];
         delete this.matched[name];
+        delete this.truncated[name];
       });
     this.element.setAttribute("aria-busy", "true");
     try {
@@ -332,8 +334,10 @@ class AtlasMap {
       (total, f) => total + (isCluster(f) ? f.properties.count : 1),
       0,
     );
-    // More match than the map draws at this scale: say so rather than under-count.
-    this.matched[name] = result.truncated && result.matched != null ? result.matched : null;
+    // More match than the map draws at this scale: say so rather than under-count. How many
+    // is known only if the API said (a map page with pages after it has no count).
+    this.truncated[name] = result.truncated;
+    this.matched[name] = result.truncated ? result.matched : null;
   }
 
   replaceFeatures(name, features) {
@@ -362,8 +366,12 @@ class AtlasMap {
       .filter(([name]) => this.counts[name] != null)
       .map(([name, definition]) => {
         const matched = this.matched[name];
-        if (matched != null) truncated = true;
-        return formatNumber(this.counts[name]) + (matched != null ? " of " + formatNumber(matched) : "") + " " + definition.noun;
+        let more = "";
+        if (this.truncated[name]) {
+          truncated = true;
+          more = matched != null ? " of " + formatNumber(matched) : "+";
+        }
+        return formatNumber(this.counts[name]) + more + " " + definition.noun;
       });
     if (!parts.length) return "No record layers shown.";
     return "In view: " + parts.join(", ") + "." + (truncated ? " Zoom in to draw them all." : "");
