@@ -335,6 +335,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "contamination.api.schema.refuse_empty_values",
+    ],
 }
 # Researchers' API (contamination/api): rate limits per client address ("N/second|minute|
 # hour|day"; 429 with Retry-After), the answer cache keyed on the data version, the licence

@@ -15,6 +15,9 @@ SITEMAPS = {
     **STATEMENT_SITEMAPS,
 }
 
+# A wrong address under /api/ answers JSON like every other API error (config/views.py).
+handler404 = "config.views.not_found"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     # For load balancers and monitors: public, never cached, not rate limited.

@@ -1,6 +1,8 @@
 """Project-level pages: the home page draws on both apps (records and statements)."""
 
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 
 from contamination import data_version, history
 from contamination.views import cached, map_config, published_records, summary_for
@@ -25,3 +27,14 @@ def home(request):
             "map_config": map_config(request, teaser=True),
         },
     )
+
+
+def not_found(request, exception):
+    """404: JSON under /api/ (an API client reads the body as JSON, whatever went wrong),
+    the site's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": "No such address in the API. Every resource is listed at /api/v1/."},
+            status=404,
+        )
+    return defaults.page_not_found(request, exception)

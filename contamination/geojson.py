@@ -63,13 +63,17 @@ def cluster_cell_deg(zoom):
     return CLUSTER_CELL_PX * 360 / (256 * 2**zoom)
 
 
-def features_sql(queryset, properties, *, geometry_field="geometry", precision=6, tolerance=None):
+def features_sql(
+    queryset, properties, *, geometry_field="geometry", precision=6, tolerance=None, keep=None
+):
     """Return (sql, params) selecting one text column: the comma-joined features.
 
     `properties` maps each output property name to a field path or expression of `queryset`
     (e.g. {"area": "admin_area__code"}). Row order is the queryset's order. `geometry_field`
     is a field name or an expression (e.g. a generalised location). `tolerance`, in degrees,
-    simplifies geometry for small-scale maps. A second column counts the features.
+    simplifies geometry for small-scale maps. A second column counts the rows. With `keep`,
+    only the first `keep` rows become features; the count still says how many rows there
+    were (a page read with one row more tells whether another page follows).
     """
     geometry = _expression(geometry_field)
     if tolerance:
@@ -82,12 +86,18 @@ def features_sql(queryset, properties, *, geometry_field="geometry", precision=6
     property_pairs = ", ".join(
         f"'{_sql_string(name)}', t.p{index}" for index, name in enumerate(properties)
     )
+    rows_sql = f"({inner_sql}) t"
+    kept = ""
+    if keep is not None:
+        # Numbered over the rows the inner query returns (after its LIMIT), in their order.
+        rows_sql = f"(SELECT r.*, row_number() OVER () AS n FROM ({inner_sql}) r) t"
+        kept = f" FILTER (WHERE t.n <= {int(keep)})"
     sql = (
         "SELECT COALESCE(string_agg("
         """'{"type":"Feature","id":' || to_json(t.feature_id)::text"""
         """ || ',"geometry":' || COALESCE(t.geojson, 'null')"""
         f""" || ',"properties":' || json_build_object({property_pairs})::text || '}}'"""
-        f", ','), ''), count(*) FROM ({inner_sql}) t"
+        f", ','){kept}, ''), count(*) FROM {rows_sql}"
     )
     return sql, params
 

@@ -18,7 +18,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from contamination.api.schema import PublicSchema
+from contamination.api.schema import MAX_PAGE, PublicSchema
 from contamination.spreadsheets import escape_dict
 from ratelimit.throttling import DatabaseRateThrottle
 
@@ -109,7 +109,7 @@ class DownloadThrottle(AnonymousThrottle):
 # --- Query parameters --------------------------------------------------------------------
 
 PAGE_PARAMETERS = {"page", "page_size"}
-MAX_PAGE = 10**9
+COMMA_LISTS = {"ordering"}  # comma-separated, besides the repeatable ones (`multi_valued`)
 
 
 def bad_request(parameter, message):
@@ -117,11 +117,13 @@ def bad_request(parameter, message):
 
 
 class StrictQueryMixin:
-    """A misspelt or unknown parameter is a 400 naming it, not a silent no-op; errors are plain
-    JSON, whatever the resource's own format; every client is throttled."""
+    """A misspelt, unknown, empty or repeated parameter is a 400 naming it, not a silent
+    no-op; errors are plain JSON, whatever the resource's own format; every client is
+    throttled."""
 
     throttle_classes = [AnonymousThrottle]
     extra_parameters = set()  # accepted besides the FilterSet's, `format` and pagination
+    multi_valued = set()  # parameters that may be given more than once
     paginated = True
 
     def allowed_parameters(self):
@@ -138,8 +140,28 @@ class StrictQueryMixin:
         message = f"Unknown parameter. Accepted here: {', '.join(sorted(allowed))}."
         return {name: [message] for name in request.GET if name not in allowed}
 
-    def reject_unknown_parameters(self, request):
+    def parameter_errors(self, request):
+        """{name: [message]} for each parameter that is unknown, empty or repeated.
+
+        An empty value (`?bbox=`) is refused rather than read as "no filter": a client that
+        meant to filter and sent nothing would otherwise get everything without noticing.
+        """
         errors = self.unknown_parameters(request)
+        for name, values in request.GET.lists():
+            if name in errors:
+                continue
+            if len(values) > 1 and name not in self.multi_valued:
+                errors[name] = ["Given more than once; give it once."]
+            elif any(value == "" for value in values):
+                errors[name] = ["Empty. Give a value, or leave the parameter out."]
+            elif name in self.multi_valued | COMMA_LISTS and any(
+                item.strip() == "" for value in values for item in value.split(",")
+            ):
+                errors[name] = ["An empty item in the comma-separated list."]
+        return errors
+
+    def reject_bad_parameters(self, request):
+        errors = self.parameter_errors(request)
         if errors:
             raise ValidationError(errors)
 
@@ -158,20 +180,14 @@ class PublicAPIView(StrictQueryMixin, GenericAPIView):
     renderer_classes = [JSONRenderer]
     formats = ("json",)
     multi_valued = {"method", "category", "status", "hazard_type", "device_type", "kind"}
-    multi_valued |= {"casualty_group"}
+    multi_valued |= {"casualty_group", "layer"}
     default_page_size = 100
     max_page_size = 1000
 
     def check_query(self, request):
-        """Reject unknown parameters, repeated single values and unknown formats (400);
-        return the format asked for."""
-        unknown = self.unknown_parameters(request)
-        errors = {}
-        for name, values in request.GET.lists():
-            if name in unknown:
-                errors[name] = unknown[name]
-            elif len(values) > 1 and name not in self.multi_valued:
-                errors[name] = ["Given more than once; give it once."]
+        """Reject unknown, empty and repeated parameters and unknown formats (400); return
+        the format asked for."""
+        errors = self.parameter_errors(request)
         output = request.GET.get("format", self.formats[0])
         if "format" not in errors and output not in self.formats:
             errors["format"] = [f"Unknown format {output[:20]!r}; use {', '.join(self.formats)}."]
@@ -198,13 +214,17 @@ class PublicAPIView(StrictQueryMixin, GenericAPIView):
         last = max(1, -(-count // size))
         if page > last:
             raise NotFound(f"Page {page} is past the last page ({last}).")
+        return self.neighbour_links(request, page, page < last)
+
+    def neighbour_links(self, request, page, more):
+        """(next, previous) page addresses; `more`: whether a page follows this one."""
 
         def link(number):
             query = request.GET.copy()
             query["page"] = number
             return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
-        return (link(page + 1) if page < last else None), (link(page - 1) if page > 1 else None)
+        return (link(page + 1) if more else None), (link(page - 1) if page > 1 else None)
 
 
 def positive_int(request, name, default, maximum):

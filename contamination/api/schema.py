@@ -88,12 +88,19 @@ def get_schema(**kwargs):
     return decorate
 
 
+MAX_PAGE = 10**9  # no list has that many pages; a larger one is refused before SQL
+
+
 def page_parameters(default_size, max_size):
     return [
-        OpenApiParameter("page", int, description="Page number, from 1. Past the last page: 404."),
+        OpenApiParameter(
+            "page",
+            {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+            description="Page number, from 1. Past the last page: 404.",
+        ),
         OpenApiParameter(
             "page_size",
-            int,
+            {"type": "integer", "minimum": 1, "maximum": max_size},
             description=f"Items per page, {default_size} by default, at most {max_size}.",
         ),
     ]
@@ -130,13 +137,31 @@ FORMAT_GEOJSON_OR_JSON = OpenApiParameter(
     description="`geojson` (default) or `json`.",
 )
 
+ZOOM_SCHEMA = {"type": "integer", "minimum": 0, "maximum": 22}
 ZOOM = OpenApiParameter(
     "zoom",
-    int,
+    ZOOM_SCHEMA,
     description="Web-map zoom level 0-22 (map layers): geometry is simplified "
     "(ST_SimplifyPreserveTopology to half a pixel) and coordinates rounded to suit the "
     "scale. Leave it out for full detail.",
 )
+
+
+def refuse_empty_values(result, generator, request, public):
+    """drf-spectacular post-processing hook: every text query parameter says `minLength: 1`
+    and every list `minItems: 1`, as the views refuse an empty value (`?bbox=`) with a 400
+    (base.StrictQueryMixin)."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                if parameter.get("in") != "query":
+                    continue
+                if schema.get("type") == "string":
+                    schema.setdefault("minLength", 1)
+                elif schema.get("type") == "array":
+                    schema.setdefault("minItems", 1)
+    return result
 
 
 # --- Answers every view may give ---------------------------------------------------------
@@ -303,7 +328,9 @@ def feature_collection_schema(resource, paginated=True):
         properties.update(
             count={
                 "type": "integer",
-                "description": "Features matching the filters, on all pages.",
+                "nullable": True,
+                "description": "Features matching the filters, on all pages. Null on a map "
+                "layer's page (a request with `zoom`) that has pages after it: follow `next`.",
             },
             next=page_link("The next page, or null on the last."),
             previous=page_link("The previous page, or null on the first."),

@@ -121,18 +121,29 @@ class GeoListView(AsOfMixin, PublicAPIView):
             if links:
                 response["Link"] = ", ".join(links)
             return response
+        # One row more than the page: whether another page follows, without counting.
         text, returned = geojson.features(
-            window, self.resource.properties(), geometry_field=geometry, precision=precision
+            queryset[(page - 1) * size : page * size + 1],
+            self.resource.properties(),
+            geometry_field=geometry,
+            precision=precision,
+            keep=size,
         )
-        if page == 1 and returned < size:
-            count = returned  # the whole result is on this page: no COUNT needed
+        if returned > size and zoom is not None:
+            # A map layer with pages after this one: no exact COUNT, which over a large box
+            # costs more than the page itself (docs/api.md). `next` is exact all the same.
+            count = None
+            following, previous = self.neighbour_links(request, page, True)
         else:
-            count = cached_count(queryset, version, f"{request.path}|{filter_key(request)}")
-        following, previous = self.page_links(request, page, size, count)
+            if returned > size or (returned == 0 and page > 1):
+                count = cached_count(queryset, version, f"{request.path}|{filter_key(request)}")
+            else:
+                count = (page - 1) * size + returned  # this is the last page: no COUNT needed
+            following, previous = self.page_links(request, page, size, count)
         body = geojson.collection_text(
             text,
             {
-                "count": str(count),
+                "count": json.dumps(count),
                 "next": json.dumps(following),
                 "previous": json.dumps(previous),
             },
@@ -239,7 +250,10 @@ class IncidentDetail(GeoDetailView):
     "Takes the incident filters. Points are generalised to their location precision first.",
     parameters=[
         OpenApiParameter(
-            "zoom", int, required=True, description="Web-map zoom level, 0 to 22 (required)."
+            "zoom",
+            schema.ZOOM_SCHEMA,
+            required=True,
+            description="Web-map zoom level, 0 to 22 (required).",
         ),
         FORMAT_GEOJSON_OR_JSON,
     ],

@@ -1,9 +1,9 @@
 """Read-only endpoints: /statements/, /claims/, /people/, /metrics/ (published only).
 
 They stand on the records' API base (contamination/api/base.py): the same throttle, the same
-400 for an unknown parameter, errors as JSON (also when CSV was asked for), one CSV renderer,
-every parameter and answer described in the schema. Unlike the records' views they let DRF
-pick the format from `?format=` (an unknown one is a 404, as documented).
+400 naming an unknown, empty, repeated or malformed parameter (an unknown `?format=` too), the
+same page limits, errors as JSON (also when CSV was asked for), one CSV renderer, every
+parameter and answer described in the schema.
 """
 
 from django.db.models import Count, Prefetch, Q
@@ -15,20 +15,45 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import viewsets
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import JSONRenderer
 
-from contamination.api.base import CSVRenderer, StrictQueryMixin
-from contamination.api.schema import DETAIL_SCHEMA, error_responses, id_parameter, page_parameters
+from contamination.api.base import CSVRenderer, StrictQueryMixin, bad_request, positive_int
+from contamination.api.schema import (
+    DETAIL_SCHEMA,
+    MAX_PAGE,
+    error_responses,
+    id_parameter,
+    page_parameters,
+)
 from contamination.querysets import PublicationStatus
 from statements.api import filters, serializers
 from statements.models import Claim, Metric, Person, Statement, StatementSource
 
 
 class StatementsPagination(PageNumberPagination):
+    """Page numbers as the records' lists read them: `page` and `page_size` are whole
+    numbers from 1 (else a 400 naming them), `page_size` at most `max_page_size`, and a page
+    past the last is a 404."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def check_page_parameters(self, request):
+        """400 for a malformed `page` or `page_size`, also where nothing is paged (CSV)."""
+        page = positive_int(request, self.page_query_param, 1, None)
+        if page > MAX_PAGE:
+            raise NotFound(f"Page {page} is past the last page.")
+        self.get_page_size(request)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.check_page_parameters(request)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_page_size(self, request):
+        return positive_int(request, self.page_size_query_param, self.page_size, self.max_page_size)
 
     def get_paginated_response_schema(self, schema):
         response = super().get_paginated_response_schema(schema)
@@ -43,10 +68,11 @@ class StatementsPagination(PageNumberPagination):
         return response
 
 
+FORMATS = ("json", "csv")
 FORMAT = OpenApiParameter(
     "format",
     str,
-    enum=["json", "csv"],
+    enum=list(FORMATS),
     description="`json` (default) or `csv`: a list as CSV has every matching row in one file, "
     "nested fields flattened (`speaker_person.name`); a statement's sources and claims as "
     "`;`-joined ids.",
@@ -55,8 +81,7 @@ PAGE = page_parameters(StatementsPagination.page_size, StatementsPagination.max_
 SLUG = {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}
 NOT_FOUND = {
     (404, "application/json"): OpenApiResponse(
-        DETAIL_SCHEMA,
-        description="No such published item, no such page, or an unknown format.",
+        DETAIL_SCHEMA, description="No such published item, or no such page."
     )
 }
 
@@ -98,14 +123,27 @@ class PublicViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self.reject_unknown_parameters(request)
+        self.reject_bad_parameters(request)
+
+    def allowed_parameters(self):
+        if self.action == "retrieve":  # one item: nothing to filter or page
+            return {"format"}
+        return super().allowed_parameters()
+
+    def perform_content_negotiation(self, request, force=False):
+        """An unknown `?format=` is a 400 naming it, as in the records' API (DRF: a 404)."""
+        output = request.query_params.get("format")
+        if not force and output is not None and output not in FORMATS:
+            raise bad_request("format", f"Unknown format {output[:20]!r}; use json, csv.")
+        return super().perform_content_negotiation(request, force)
 
     def is_csv(self):
         renderer = getattr(self.request, "accepted_renderer", None)
         return renderer is not None and renderer.format == "csv"
 
     def paginate_queryset(self, queryset):
-        if self.is_csv():
+        if self.is_csv():  # the whole list in one file; its page parameters still checked
+            self.paginator.check_page_parameters(self.request)
             return None
         return super().paginate_queryset(queryset)
 
