@@ -26,6 +26,7 @@ from contamination.api.base import json_response
 from contamination.api.caching import versioned_response
 from contamination.api.schema import (
     FORMAT_JSON,
+    MAX_PAGE,
     error_responses,
     no_page_response,
     not_modified_response,
@@ -122,11 +123,13 @@ class CursorParameterForm:
             ),
             FORMAT_JSON,
             OpenApiParameter(
-                "page", int, description="With `since`: page number, from 1. Past the last: 404."
+                "page",
+                {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+                description="With `since`: page number, from 1. Past the last: 404.",
             ),
             OpenApiParameter(
                 "page_size",
-                int,
+                {"type": "integer", "minimum": 1, "maximum": ChangeList.max_page_size},
                 description=f"Changes per answer, {ChangeList.default_page_size} by default, at "
                 f"most {ChangeList.max_page_size}.",
             ),
@@ -148,6 +151,20 @@ class ChangeFeed(ChangeList):
 
     def get(self, request):
         if "after" not in request.GET:
+            # The paging parameters are checked before `since` is asked for, so that a bad
+            # `page` is named as such rather than hidden behind "since is required".
+            self.check_query(request)
+            self.page_numbers(request)
+            self.kinds(request)
+            if "since" not in request.GET:
+                raise ValidationError(
+                    {
+                        "since": [
+                            "Give `after` (the `next_cursor` of your last answer, or 0 for the "
+                            "whole feed) or `since` (a moment, ISO 8601)."
+                        ]
+                    }
+                )
             return super().get(request)
         self.check_query(request)
         if "since" in request.GET or "page" in request.GET:

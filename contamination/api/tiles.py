@@ -22,7 +22,12 @@ from contamination.api import filters
 from contamination.api.base import AnonymousThrottle, PublicAPIView, bad_request, json_response
 from contamination.api.caching import versioned_response
 from contamination.api.past_state import AsOfMixin
-from contamination.api.schema import error_responses, get_schema, not_modified_response
+from contamination.api.schema import (
+    DETAIL_SCHEMA,
+    error_responses,
+    get_schema,
+    not_modified_response,
+)
 
 MVT_MEDIA_TYPE = "application/vnd.mapbox-vector-tile"
 
@@ -41,6 +46,9 @@ LAYER_PARAMETER = OpenApiParameter(
     enum=list(tiles.LAYERS),
     description="The record layer.",
 )
+NO_LAYER_RESPONSE = {
+    (404, "application/json"): OpenApiResponse(DETAIL_SCHEMA, description="No layer of this name.")
+}
 FILTERS_NOTE = (
     " Takes the filters of the layer's list (`/api/v1/hazard-areas/` …) under the same names, "
     "except `bbox` and `ordering`; `as_of` answers as the records were then."
@@ -93,14 +101,30 @@ def tile_number(name, text, limit):
     "`killed`, `injured`). A tile with no record is an empty 200." + FILTERS_NOTE,
     parameters=[
         LAYER_PARAMETER,
-        OpenApiParameter("z", int, OpenApiParameter.PATH, description="Zoom, 0 to 22."),
-        OpenApiParameter("x", int, OpenApiParameter.PATH, description="Column, 0 to 2^z − 1."),
-        OpenApiParameter("y", int, OpenApiParameter.PATH, description="Row from the north."),
+        OpenApiParameter(
+            "z",
+            {"type": "integer", "minimum": 0, "maximum": tiles.MAX_ZOOM},
+            OpenApiParameter.PATH,
+            description=f"Zoom, 0 to {tiles.MAX_ZOOM}.",
+        ),
+        OpenApiParameter(
+            "x",
+            {"type": "integer", "minimum": 0, "maximum": 2**tiles.MAX_ZOOM - 1},
+            OpenApiParameter.PATH,
+            description="Column from the west, 0 to 2^z − 1.",
+        ),
+        OpenApiParameter(
+            "y",
+            {"type": "integer", "minimum": 0, "maximum": 2**tiles.MAX_ZOOM - 1},
+            OpenApiParameter.PATH,
+            description="Row from the north, 0 to 2^z − 1.",
+        ),
     ],
     responses={
         (200, MVT_MEDIA_TYPE): OpenApiResponse(OpenApiTypes.BINARY),
         **not_modified_response(),
         **error_responses(),
+        **NO_LAYER_RESPONSE,
     },
 )
 class Tile(TileLayerMixin, PublicAPIView):
@@ -130,6 +154,7 @@ class Tile(TileLayerMixin, PublicAPIView):
         (200, "application/json"): OpenApiResponse(OpenApiTypes.OBJECT),
         **not_modified_response(),
         **error_responses(),
+        **NO_LAYER_RESPONSE,
     },
 )
 class TileJSON(TileLayerMixin, PublicAPIView):

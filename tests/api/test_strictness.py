@@ -14,7 +14,17 @@ from tests.api.dataset import APITestCase
 
 # Values for path parameters, and for the parameters an operation requires, that are valid,
 # so that the one bad parameter under test is the only thing wrong with the request.
-PATH_VALUES = {"id": "1", "code": "AZ", "key": "a-key", "extension": "gpkg"}
+PATH_VALUES = {
+    "id": "1",
+    "code": "AZ",
+    "key": "a-key",
+    "extension": "gpkg",
+    # A tile over Azerbaijan at zoom 5.
+    "layer": "hazard-areas",
+    "z": "5",
+    "x": "20",
+    "y": "12",
+}
 REQUIRED_VALUES = {"since": "2024-01-01T00:00:00Z", "zoom": "5"}
 
 
@@ -68,7 +78,11 @@ class Operation:
         return self.path + "?" + "&".join([*given, query])
 
 
-@override_settings(API_RATE_LIMIT="1000000/minute", API_DOWNLOAD_RATE_LIMIT="1000000/minute")
+@override_settings(
+    API_RATE_LIMIT="1000000/minute",
+    API_DOWNLOAD_RATE_LIMIT="1000000/minute",
+    API_TILE_RATE_LIMIT="1000000/minute",
+)
 class StrictnessTests(APITestCase):
     @classmethod
     def setUpTestData(cls):
