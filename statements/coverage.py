@@ -14,7 +14,7 @@ RUNNING_TOTAL_COMPARISON = Metric.Comparison.CASUALTIES
 
 @dataclass(frozen=True)
 class CasualtyCoverage:
-    """ "These records document 172 of the 412 victims ... reported by 17 November 2025"."""
+    """ "These records document 172 of the 412 victims reported up to 17 November 2025 (…)"."""
 
     documented_people: int
     reported_people: int

@@ -48,9 +48,9 @@ class CasualtyCoverageTests(TestCase):
         factories.make_incident(casualties=[KILLED], occurred_on=datetime.date(2020, 11, 9))
 
     sentence = (
-        "These records document 3 of the 8 victims Ministry of Testing reported "
-        '<a href="{url}#claim-0">by 17 November 2025</a>, counted from 10 November 2020 in '
-        "Testland: 38&nbsp;%."
+        "These records document 3 of the 8 victims reported "
+        '<a href="{url}#claim-0">up to 17 November 2025</a> (Ministry of Testing; counted from '
+        "10 November 2020, in Testland): 38&nbsp;%."
     )
 
     def latest_statement_url(self):
