@@ -39,7 +39,23 @@ bench-scaleout: setup db-replica
 bench-tiles: setup
 	$(BIN)/python bench/tiles.py
 
-setup: $(STAMPS)/system-packages $(STAMPS)/venv db-up migrate
+setup: $(STAMPS)/system-packages $(STAMPS)/venv db-up migrate messages-compiled
+
+# The Azerbaijani and Russian catalogues (locale/, docs/translating.md): `make messages` after
+# marking new text; setup compiles them (Debian's gettext) whenever a .po file changes.
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
+MESSAGE_SOURCES := --ignore=.venv --ignore=staticfiles --ignore=static/js/lib --ignore=tests \
+	--ignore=bench --ignore=node_modules --add-location=file
+.PHONY: messages messages-compiled
+messages: $(STAMPS)/venv
+	$(BIN)/python manage.py makemessages -l az -l ru $(MESSAGE_SOURCES)
+	$(BIN)/python manage.py makemessages -d djangojs -l az -l ru $(MESSAGE_SOURCES)
+
+messages-compiled: $(STAMPS)/messages
+$(STAMPS)/messages: $(STAMPS)/venv $(PO_FILES)
+	@mkdir -p $(STAMPS)
+	$(BIN)/python manage.py compilemessages -v 0 --ignore=.venv --ignore=staticfiles
+	@touch $@
 
 $(STAMPS)/system-packages: scripts/system-packages.sh
 	@mkdir -p $(STAMPS)

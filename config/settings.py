@@ -137,6 +137,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions, before CommonMiddleware, as Django asks: it picks the language from
+    # the /az/, /ru/ or /en/ prefix, and redirects an unprefixed page to one.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Inside CommonMiddleware, so that a missing slash still redirects.
     "config.not_found.SiteNotFoundMiddleware",
@@ -219,7 +222,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Internationalisation ---------------------------------------------------------------
 
+# Pages live under /az/, /ru/ and /en/ (config/urls.py); the API and the admin have no prefix
+# and take the language from ?lang= or Accept-Language (config/language.py). English is the
+# fallback: the records and most sources were compiled in it.
 LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("az", "Azərbaycanca"),
+    ("ru", "Русский"),
+    ("en", "English"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The switcher's choice, kept for a year; read before Accept-Language.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

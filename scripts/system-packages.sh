@@ -9,6 +9,7 @@ PACKAGES=(
     wrk                                     # load generator for `make bench`
     redis-server                            # shared cache for more than one app process (CACHE_URL)
     libcairo2                               # PNG chart downloads (cairosvg)
+    gettext                                 # compiles the az/ru catalogues (compilemessages)
 )
 missing=()
 for pkg in "${PACKAGES[@]}"; do
