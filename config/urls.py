@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
 from config.views import home
 from contamination.feeds import ChangesFeed
@@ -24,6 +25,8 @@ urlpatterns = [
     path("health/", LoadBalancerHealthView.as_view(), name="health"),
     path("api/", include("config.api_urls")),
     path("ogc/", include("ogc.urls")),
+    # The map's words in the page's language (static/js/map/, docs/translating.md).
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("changelog/feed/", ChangesFeed(), name="changes-feed"),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
     path(

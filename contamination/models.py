@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from contamination.fields import MultiPolygonField
 from contamination.querysets import (
@@ -202,6 +203,12 @@ class AdminArea(models.Model):
 
     def __str__(self):
         return self.name_en
+
+    @property
+    def name(self):
+        """The name in the reader's language (Azerbaijani is `name_local`), else the English one."""
+        localised = {"az": self.name_local, "ru": self.name_ru}.get(get_language(), "")
+        return localised or self.name_en
 
     def get_absolute_url(self):
         return reverse("contamination:area-detail", args=[self.code])
