@@ -19,7 +19,7 @@ from django.utils.cache import get_conditional_response, patch_vary_headers, set
 from contamination import data_version
 
 # Public answers without secrets: the API, the OGC API's JSON and the statistics as CSV.
-PUBLIC_DATA_PATHS = re.compile(r"^/(api|ogc)/|^/statistics/[^/]+\.csv$")
+PUBLIC_DATA_PATHS = re.compile(r"^/(api|ogc)/|^/(az|ru|en)/statistics/[^/]+\.csv$")
 COMPRESSED_TYPES = re.compile(r"^(application/([a-z.+-]*json)|text/csv)\b")
 
 

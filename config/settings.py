@@ -140,6 +140,7 @@ MIDDLEWARE = [
     # After sessions, before CommonMiddleware, as Django asks: it picks the language from
     # the /az/, /ru/ or /en/ prefix, and redirects an unprefixed page to one.
     "django.middleware.locale.LocaleMiddleware",
+    "config.language.LanguageParameterMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Inside CommonMiddleware, so that a missing slash still redirects.
     "config.not_found.SiteNotFoundMiddleware",
@@ -171,9 +172,11 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "contamination.context_processors.site",
+                "config.language.languages",
             ],
         },
     },
@@ -235,6 +238,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # The switcher's choice, kept for a year; read before Accept-Language.
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -441,10 +445,10 @@ MIDDLEWARE.insert(
 # one count per client address ("N/second|minute|hour|day"; empty turns the limit off).
 PAGE_RATE_LIMIT = os.environ.get("PAGE_RATE_LIMIT", "120/minute")
 PAGE_RATE_LIMITED_PATHS = [
-    r"^/statistics/",
-    r"^/areas/[^/]+/$",
-    r"^/changelog/",
-    r"^/embed/",
+    r"^/(az|ru|en)/statistics/",
+    r"^/(az|ru|en)/areas/[^/]+/$",
+    r"^/(az|ru|en)/changelog/",
+    r"^/(az|ru|en)/embed/",
 ]
 # One request in this many also deletes the windows that have ended (0: never).
 RATELIMIT_PRUNE_EVERY = env_int("RATELIMIT_PRUNE_EVERY", 1000)

@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
+from django.utils.translation import get_language
 
 from contamination import as_of
 from contamination.querysets import seen_publicly_sql
@@ -89,8 +90,9 @@ def as_text(version):
 
 
 def cache_key(version, *parts):
-    """A cache key that belongs to one data version (pages and API build theirs with it)."""
-    return ":".join([as_text(version), *parts])
+    """A cache key that belongs to one data version and one language (pages and API build
+    theirs with it: a page's labels and an API answer's names are in the reader's language)."""
+    return ":".join([as_text(version), get_language() or "", *parts])
 
 
 def cache_seconds():

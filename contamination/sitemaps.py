@@ -16,7 +16,15 @@ PAGES = [
 ]
 
 
-class PageSitemap(Sitemap):
+class TranslatedSitemap(Sitemap):
+    """Each address once per language (/az/, /ru/, /en/), each with its hreflang alternates."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class PageSitemap(TranslatedSitemap):
     """Pages named by URL name."""
 
     changefreq = "weekly"
@@ -31,14 +39,14 @@ class PageSitemap(Sitemap):
         return reverse(name)
 
 
-class AreaSitemap(Sitemap):
+class AreaSitemap(TranslatedSitemap):
     changefreq = "weekly"
 
     def items(self):
         return AdminArea.objects.order_by("level", "code").only("code")
 
 
-class RecordSitemap(Sitemap):
+class RecordSitemap(TranslatedSitemap):
     """Published records of one model; `lastmod` is the record's last change."""
 
     changefreq = "monthly"

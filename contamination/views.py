@@ -22,6 +22,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from contamination import as_of, charts, data_version, history, maps, stats
@@ -134,6 +135,12 @@ def bad_request(request, message):
     return response
 
 
+def _url_template(name, placeholder):
+    """A page's address with `placeholder` where its one argument goes, e.g. /az/incidents/{id}/."""
+    sample = "0" if placeholder == "{id}" else "CODE"
+    return reverse(name, args=[sample]).replace(f"/{sample}/", f"/{placeholder}/")
+
+
 def map_config(request, filters=None, **extra):
     """Settings the map script needs, passed to it as JSON (see static/js/map/index.js)."""
     config = {
@@ -156,11 +163,12 @@ def map_config(request, filters=None, **extra):
         "labels": maps.labels(),
         # Which layers take which filter, under which API name (see contamination/maps.py).
         "filters": filters if filters is not None else maps.filters(),
+        # Record pages under the reader's language prefix; the script fills in {id} or {code}.
         "recordUrls": {
-            "hazardAreas": "/hazard-areas/{id}/",
-            "landReleases": "/land-releases/{id}/",
-            "incidents": "/incidents/{id}/",
-            "areas": "/areas/{code}/",
+            "hazardAreas": _url_template("contamination:hazard-area-detail", "{id}"),
+            "landReleases": _url_template("contamination:land-release-detail", "{id}"),
+            "incidents": _url_template("contamination:incident-detail", "{id}"),
+            "areas": _url_template("contamination:area-detail", "{code}"),
         },
         "embedUrl": reverse("contamination:embed-map"),
         "pageUrl": reverse("contamination:map"),
@@ -662,7 +670,7 @@ def changelog(request):
     # page reads whole histories, too heavy to build on every request of a burst. The timeout
     # bounds how long an event committed out of order could stay unseen.
     changes = cache.get_or_set(
-        f"changelog:{history.latest_event_mark()}:{since}",
+        f"changelog:{history.latest_event_mark()}:{get_language()}:{since}",
         lambda: public_changes(since, CHANGELOG_LENGTH),
         CHANGELOG_CACHE_SECONDS,
     )

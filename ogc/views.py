@@ -10,6 +10,7 @@ import datetime
 import json
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.gis.db.models import Extent, GeometryField
 from django.db.models import Func, Max, Min
 from django.forms import ValidationError as FormValidationError
@@ -85,7 +86,11 @@ def ogc_endpoint(view):
 # --- Parameters --------------------------------------------------------------------------
 
 
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
 def check_parameters(request, allowed):
+    allowed = {*allowed, "lang"}  # the language of titles and labels (config/language.py)
     for name, values in request.GET.lists():
         if name not in allowed:
             raise ParameterError(
@@ -95,6 +100,8 @@ def check_parameters(request, allowed):
             raise ParameterError(name, "Given more than once; give it once.")
         if values[0] == "":
             raise ParameterError(name, "Empty; give a value or leave the parameter out.")
+        if name == "lang" and values[0] not in LANGUAGE_CODES:
+            raise ParameterError(name, f"Unknown language; use {', '.join(LANGUAGE_CODES)}.")
 
 
 def output_format(request):

@@ -1,11 +1,10 @@
 """Sitemap entries for published statements."""
 
-from django.contrib.sitemaps import Sitemap
-
+from contamination.sitemaps import TranslatedSitemap
 from statements.models import Statement
 
 
-class StatementSitemap(Sitemap):
+class StatementSitemap(TranslatedSitemap):
     changefreq = "monthly"
 
     def items(self):

@@ -109,7 +109,13 @@ class DownloadThrottle(AnonymousThrottle):
 # --- Query parameters --------------------------------------------------------------------
 
 PAGE_PARAMETERS = {"page", "page_size"}
+# Names and labels in this language (config/language.py activates it); values never change.
+LANGUAGE_PARAMETER = "lang"
 COMMA_LISTS = {"ordering"}  # comma-separated, besides the repeatable ones (`multi_valued`)
+
+
+def language_codes():
+    return [code for code, _name in settings.LANGUAGES]
 
 
 def bad_request(parameter, message):
@@ -127,7 +133,7 @@ class StrictQueryMixin:
     paginated = True
 
     def allowed_parameters(self):
-        allowed = {"format"} | set(self.extra_parameters)
+        allowed = {"format", LANGUAGE_PARAMETER} | set(self.extra_parameters)
         if self.paginated:
             allowed |= PAGE_PARAMETERS
         if getattr(self, "filterset_class", None):
@@ -158,6 +164,8 @@ class StrictQueryMixin:
                 item.strip() == "" for value in values for item in value.split(",")
             ):
                 errors[name] = ["An empty item in the comma-separated list."]
+            elif name == LANGUAGE_PARAMETER and values[0] not in language_codes():
+                errors[name] = [f"Unknown language; use {', '.join(language_codes())}."]
         return errors
 
     def reject_bad_parameters(self, request):

@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
+from django.utils.translation import get_language
 
 from contamination import data_version
 
@@ -21,7 +22,9 @@ def etag_for(version, request, variant=""):
     query = sorted(request.GET.lists())
     # The host and scheme too: answers hold absolute links (next/previous pages).
     origin = f"{request.scheme}://{request.get_host()}"
-    text = f"{data_version.as_text(version)}|{origin}{request.path}|{query}|{variant}"
+    # The language too: names and labels follow ?lang= or Accept-Language (config/language.py).
+    language = get_language()
+    text = f"{data_version.as_text(version)}|{language}|{origin}{request.path}|{query}|{variant}"
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 

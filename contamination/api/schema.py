@@ -5,6 +5,7 @@ views do. The property schemas of the geo resources come from their column contr
 (resources.py), so the schema and the output cannot drift apart.
 """
 
+from django.conf import settings
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
@@ -46,10 +47,20 @@ class PublicSchema(AutoSchema):
         return []
 
     def get_override_parameters(self):
-        parameters = super().get_override_parameters()
+        parameters = [*super().get_override_parameters(), LANGUAGE]
         if getattr(self.view, "answers_as_of", False):  # past_state.AsOfMixin
             parameters = [*parameters, AS_OF]
         return parameters
+
+
+LANGUAGE = OpenApiParameter(
+    "lang",
+    OpenApiTypes.STR,
+    enum=[code for code, _name in settings.LANGUAGES],
+    description="The language of names and labels (area names, choices' labels, messages): "
+    "`az`, `ru` or `en`. Without it, Accept-Language decides, else English. Codes, ids and "
+    "CSV headers are the same in every language.",
+)
 
 
 AS_OF = OpenApiParameter(

@@ -19,9 +19,16 @@ from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import JSONRenderer
 
-from contamination.api.base import CSVRenderer, StrictQueryMixin, bad_request, positive_int
+from contamination.api.base import (
+    LANGUAGE_PARAMETER,
+    CSVRenderer,
+    StrictQueryMixin,
+    bad_request,
+    positive_int,
+)
 from contamination.api.schema import (
     DETAIL_SCHEMA,
+    LANGUAGE,
     MAX_PAGE,
     error_responses,
     id_parameter,
@@ -90,7 +97,7 @@ def list_schema(serializer, description, tag):
     return extend_schema(
         tags=[tag],
         description=description,
-        parameters=[FORMAT, *PAGE],
+        parameters=[FORMAT, LANGUAGE, *PAGE],
         responses={
             (200, "application/json"): serializer(many=True),
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="Every row."),
@@ -104,7 +111,7 @@ def detail_schema(serializer, description, tag, lookup):
     return extend_schema(
         tags=[tag],
         description=description,
-        parameters=[FORMAT, lookup],
+        parameters=[FORMAT, LANGUAGE, lookup],
         responses={
             (200, "application/json"): serializer,
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="One row."),
@@ -127,7 +134,7 @@ class PublicViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
 
     def allowed_parameters(self):
         if self.action == "retrieve":  # one item: nothing to filter or page
-            return {"format"}
+            return {"format", LANGUAGE_PARAMETER}
         return super().allowed_parameters()
 
     def perform_content_negotiation(self, request, force=False):

@@ -86,7 +86,7 @@ class ExportTests(TestCase):
         self.assertEscaped(response.content.decode(), [HOSTILE["plus"]])
 
     def test_the_chart_csv(self):
-        response = self.client.get("/statistics/casualties-by-district.csv")
+        response = self.client.get("/en/statistics/casualties-by-district.csv")
         self.assertEqual(response.status_code, 200)
         self.assertEscaped(response.content.decode(), [HOSTILE["equals"]])
 

@@ -49,11 +49,11 @@ class DraftsOnlyObjectsTests(TestCase):
 
     def test_pages_search_and_sitemap_do_not_name_them(self):
         for query in ("Hiddenoperator", "Hiddensource"):
-            response = self.client.get("/search/", {"q": query})
+            response = self.client.get("/en/search/", {"q": query})
             self.assertContains(response, f"Nothing public matches “{query}”")
         for path in [
             "/sitemap.xml",
-            "/data/",
+            "/en/data/",
             "/api/v1/downloads/",
         ]:
             with self.subTest(path=path):

@@ -106,12 +106,12 @@ class ReportTests(SimpleTestCase):
 
     def test_the_written_report_names_what_was_skipped_and_why(self):
         rows = self.rows()
-        skipped = [("statement page", "/statements/1/ answers 404 (not landed)")]
+        skipped = [("statement page", "/en/statements/1/ answers 404 (not landed)")]
         markdown = report.markdown_report(
             "Bench", {"cores": 2}, rows, report.target_checks(rows, 100.0), skipped
         )
         self.assertIn("- cores: 2", markdown)
-        self.assertIn("- statement page: /statements/1/ answers 404 (not landed)", markdown)
+        self.assertIn("- statement page: /en/statements/1/ answers 404 (not landed)", markdown)
         data = json.loads(report.json_report({"cores": 2}, rows, [], skipped))
         self.assertEqual(data["rows"][0]["site"]["throughput"], 10.0)
         self.assertAlmostEqual(data["rows"][0]["floor_ratio"], 10 / 9)
@@ -119,7 +119,7 @@ class ReportTests(SimpleTestCase):
 
 class TargetTableTests(SimpleTestCase):
     def test_placeholders_are_filled_or_the_url_is_skipped_with_a_reason(self):
-        self.assertEqual(fill("/areas/{area}/", {"area": "AZ-FUZ"}), ("/areas/AZ-FUZ/", None))
+        self.assertEqual(fill("/en/areas/{area}/", {"area": "AZ-FUZ"}), ("/en/areas/AZ-FUZ/", None))
         path, reason = fill("{statement}", {"area": "AZ-FUZ", "statement": None})
         self.assertIsNone(path)
         self.assertIn("statement", reason)

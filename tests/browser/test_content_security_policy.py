@@ -40,7 +40,7 @@ class ContentSecurityPolicyBrowserTests(BrowserTestCase):
         # The records are vector tiles drawn on canvas: drawn, and without a violation.
         self.assertGreater(self.wait_for_painted(), 0)
         self.assert_no_violation()
-        for path in ["/", "/statistics/", "/embed/map/", "/embed/chart/land-released/"]:
+        for path in ["/", "/en/statistics/", "/en/embed/map/", "/en/embed/chart/land-released/"]:
             with self.subTest(page=path):
                 self.page.goto(f"{self.live_server_url}{path}")
                 self.page.wait_for_load_state("networkidle")

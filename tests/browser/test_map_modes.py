@@ -165,7 +165,7 @@ class MapModeBrowserTests(BrowserTestCase):
     def test_map_pages_fit_a_phone(self):
         self.page.set_viewport_size({"width": 375, "height": 800})
         record = HazardArea.objects.get(reference="HA-CHA")
-        for path in (f"/map/?{CLOSE_VIEW}", "/areas/AZ-WST/", record.get_absolute_url(), "/"):
+        for path in (f"/en/map/?{CLOSE_VIEW}", "/en/areas/AZ-WST/", record.get_absolute_url(), "/"):
             with self.subTest(path=path):
                 self.page.goto(f"{self.live_server_url}{path}")
                 self.page.wait_for_function(

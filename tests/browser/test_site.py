@@ -192,7 +192,7 @@ class MapExplorerBrowserTests(BrowserTestCase):
         self.wait_for_painted()
         self.click_record("incidents:")
         link = self.page.locator(".leaflet-popup-content a").first
-        expect(link).to_have_attribute("href", re.compile(r"^/incidents/\d+/$"))
+        expect(link).to_have_attribute("href", re.compile(r"^/en/incidents/\d+/$"))
 
     def test_a_filter_change_updates_the_url_the_features_and_the_downloads(self):
         self.page.goto(f"{self.live_server_url}/map/?{CLOSE_VIEW}")
@@ -281,7 +281,7 @@ class PageBrowserTests(BrowserTestCase):
 
     def test_the_site_is_usable_at_phone_width(self):
         self.page.set_viewport_size({"width": 375, "height": 800})
-        for path in ("/", "/map/", "/statistics/", "/areas/AZ-WST/"):
+        for path in ("/", "/en/map/", "/en/statistics/", "/en/areas/AZ-WST/"):
             with self.subTest(path=path):
                 self.page.goto(f"{self.live_server_url}{path}")
                 overflow = self.page.evaluate(

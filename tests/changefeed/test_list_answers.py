@@ -80,7 +80,7 @@ class ListAnswerTests(TestCase):
                 self.assertEqual(gzip.decompress(packed.content), plain.content)
 
     def test_pages_are_not_compressed(self):
-        for url in ["/", "/statements/", "/admin/login/"]:
+        for url in ["/", "/en/statements/", "/admin/login/"]:
             with self.subTest(url):
                 answer = self.client.get(url, HTTP_ACCEPT_ENCODING="gzip")
                 self.assertNotIn("Content-Encoding", answer)

@@ -16,7 +16,7 @@ class ShushaCityCodeTests(TestCase):
         self.assertEqual(shusha.code, "AZ-SHUSHA-CITY")
         self.assertIsNone(shusha.iso_code)
         self.assertEqual(shusha.parent.code, "AZ")
-        self.assertEqual(shusha.get_absolute_url(), "/areas/AZ-SHUSHA-CITY/")
+        self.assertEqual(shusha.get_absolute_url(), "/en/areas/AZ-SHUSHA-CITY/")
 
     def test_a_database_loaded_with_the_old_code_is_renamed_in_place_and_redirects(self):
         country = factories.make_country(geometry=factories.multi(factories.square(44, 38, 8)))
@@ -31,8 +31,8 @@ class ShushaCityCodeTests(TestCase):
         old.refresh_from_db()
         self.assertEqual(old.code, "AZ-SHUSHA-CITY")
         self.assertEqual(AdminArea.objects.filter(name_en="Shusha (city)").count(), 1)
-        response = self.client.get("/areas/AZE-5565/")
-        self.assertRedirects(response, "/areas/AZ-SHUSHA-CITY/", status_code=301)
+        response = self.client.get("/en/areas/AZE-5565/")
+        self.assertRedirects(response, "/en/areas/AZ-SHUSHA-CITY/", status_code=301)
         # Running it again changes nothing.
         out = io.StringIO()
         call_command("load_boundaries", stdout=out)
@@ -40,4 +40,4 @@ class ShushaCityCodeTests(TestCase):
 
     def test_an_unknown_code_is_still_not_found(self):
         factories.make_country()
-        self.assertEqual(self.client.get("/areas/AZ-NOWHERE/").status_code, 404)
+        self.assertEqual(self.client.get("/en/areas/AZ-NOWHERE/").status_code, 404)

@@ -159,7 +159,7 @@ class DemoAfterRealIncidentsTests(TestCase):
             with self.subTest(model=model.__name__):
                 self.assertFalse(model.objects.filter(is_demo=True).exists())
         self.assertEqual(Incident.objects.published().count(), 122)
-        response = self.client.get("/")
+        response = self.client.get("/en/")
         self.assertEqual(response.status_code, 200)
         self.assertNotContains(response, "demo data", status_code=200)
 
@@ -223,7 +223,7 @@ class RealAndDemoSideBySideTests(TestCase):
         cls.demo_releases = LandRelease.objects.published().filter(is_demo=True).count()
 
     def preamble(self, name):
-        response = self.client.get(f"/statistics/{name}.csv")
+        response = self.client.get(f"/en/statistics/{name}.csv")
         self.assertEqual(response.status_code, 200)
         return [line for line in response.content.decode().splitlines() if line.startswith("#")]
 
@@ -240,7 +240,7 @@ class RealAndDemoSideBySideTests(TestCase):
         )
 
     def test_the_home_page_warns_of_demo_data_and_calls_incidents_documented(self):
-        response = self.client.get("/")
+        response = self.client.get("/en/")
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "demo-notice")
         self.assertContains(response, "Documented incidents")
@@ -258,13 +258,13 @@ class RealAndDemoSideBySideTests(TestCase):
                 self.assertEqual(flags, expected)
 
     def test_the_methodology_explains_how_incidents_are_found_and_deduplicated(self):
-        response = self.client.get("/methodology/")
+        response = self.client.get("/en/methodology/")
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "How incidents are documented")
         self.assertContains(response, "One event, one record.")
 
     def test_the_citation_says_which_kinds_of_record_are_demo(self):
-        response = self.client.get("/data/")
+        response = self.client.get("/en/data/")
         self.assertEqual(response.status_code, 200)
         self.assertContains(
             response, "its hazard areas and land releases include generated demo records"
@@ -274,6 +274,6 @@ class RealAndDemoSideBySideTests(TestCase):
 class CitationWithoutDemoTests(TestCase):
     def test_the_citation_has_no_demo_line_when_no_record_is_demo(self):
         load_real_incidents()
-        response = self.client.get("/data/")
+        response = self.client.get("/en/data/")
         self.assertEqual(response.status_code, 200)
         self.assertNotContains(response, "citation-demo")

@@ -110,9 +110,9 @@ class ThrottleTests(TestCase):
 @override_settings(PAGE_RATE_LIMIT="2/minute")
 class PageLimitTests(TestCase):
     def test_heavy_pages_share_one_limit_and_answer_429_with_retry_after(self):
-        self.assertEqual(self.client.get("/changelog/").status_code, 200)
-        self.assertEqual(self.client.get("/statistics/").status_code, 200)
-        response = self.client.get("/changelog/")
+        self.assertEqual(self.client.get("/en/changelog/").status_code, 200)
+        self.assertEqual(self.client.get("/en/statistics/").status_code, 200)
+        response = self.client.get("/en/changelog/")
         self.assertEqual(response.status_code, 429)
         self.assertTrue(1 <= int(response["Retry-After"]) <= 60)
         self.assertIn("try again in", response.content.decode())
@@ -120,15 +120,15 @@ class PageLimitTests(TestCase):
 
     def test_light_pages_the_api_and_the_health_check_are_not_counted(self):
         for _ in range(3):
-            self.client.get("/changelog/")
-        for path in ("/methodology/", "/api/v1/organisations/", "/health/"):
+            self.client.get("/en/changelog/")
+        for path in ("/en/methodology/", "/api/v1/organisations/", "/health/"):
             with self.subTest(path=path):
                 self.assertNotEqual(self.client.get(path).status_code, 429)
 
     @override_settings(PAGE_RATE_LIMIT="")
     def test_an_empty_rate_turns_the_page_limit_off(self):
         for _ in range(4):
-            self.assertEqual(self.client.get("/changelog/").status_code, 200)
+            self.assertEqual(self.client.get("/en/changelog/").status_code, 200)
 
     @override_settings(ROOT_URLCONF="tests.ops.urls")
     def test_the_decorator_limits_a_single_view(self):

@@ -73,7 +73,7 @@ class TestRouting:
         assert replica == []
 
     def test_after_a_post_the_browser_reads_the_primary_for_the_pin_time(self, client):
-        response = client.post("/report/", {})
+        response = client.post("/en/report/", {})
         pin = response.cookies[db_router.PIN_COOKIE]
         assert pin["max-age"] == settings.DATABASE_REPLICA_PIN_SECONDS
         assert pin["httponly"]
@@ -139,7 +139,7 @@ class TestRouting:
     @pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
     def test_without_a_replica_nothing_changes(self, client, settings):
         settings.DATABASES = {"default": settings.DATABASES["default"]}
-        response = client.post("/report/", {})
+        response = client.post("/en/report/", {})
         assert db_router.PIN_COOKIE not in response.cookies
         response, primary, replica = queries_on_each(lambda: client.get(PUBLIC_LIST))
         assert response.status_code == 200

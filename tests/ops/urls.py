@@ -2,10 +2,11 @@
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.urls import include, path
+from django.urls import path
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config import urls as site_urls
 from ratelimit.pages import rate_limit
 from ratelimit.throttling import DatabaseRateThrottle
 
@@ -31,8 +32,9 @@ def limited_page(request):
     return HttpResponse("ok")
 
 
+# The site's own patterns after these (not include(): Django refuses i18n_patterns there).
 urlpatterns = [
     path("limited-api/", LimitedAPIView.as_view()),
     path("limited-page/", limited_page),
-    path("", include("config.urls")),
+    *site_urls.urlpatterns,
 ]

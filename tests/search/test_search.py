@@ -112,8 +112,10 @@ class MapLinkTests(TestCase):
         agdam = factories.make_unit(country, code="AZ-AGM", name_en="Agdam")
         factories.make_incident(reference="IN-FARMFIELD")
         response = search(self.client, "Agdam")
-        self.assertContains(response, 'href="/map/?area=AZ-AGM">show on the map</a>')
+        self.assertContains(response, 'href="/en/map/?area=AZ-AGM">show on the map</a>')
         response = search(self.client, "IN-FARMFIELD")
         self.assertContains(response, "IN-FARMFIELD")
         # The district, never the record's exact point.
-        self.assertContains(response, f'href="/map/?area={agdam.code}">show Agdam on the map</a>')
+        self.assertContains(
+            response, f'href="/en/map/?area={agdam.code}">show Agdam on the map</a>'
+        )

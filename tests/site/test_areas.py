@@ -21,7 +21,7 @@ class AreaListTests(CacheClearing, TestCase):
         # Eastshire has only a retracted area and release, which never count.
         self.assertEqual([row.code for row in response.context["empty"]], ["AZ-EST"])
         self.assertContains(response, "Areas without published records")
-        self.assertContains(response, 'href="/areas/AZ-WST/"')
+        self.assertContains(response, 'href="/en/areas/AZ-WST/"')
 
     def test_its_queries_are_pinned(self):
         with self.assertNumQueries(5):  # version, the table, 3 for the demo flag

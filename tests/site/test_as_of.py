@@ -33,7 +33,7 @@ class CitedPageTests(TransactionTestCase):
             reference="IN-ROAD", occurred_on=datetime.date(2022, 5, 1), casualties=[KILLED] * 2
         )
         self.cited = data_version.as_text(data_version.current())
-        self.cited_csv = csv_rows(self.client.get("/statistics/killed-injured.csv"))
+        self.cited_csv = csv_rows(self.client.get("/en/statistics/killed-injured.csv"))
         self.cited_page = self.client.get(reverse("contamination:statistics"))
         # Since the citation: the incident is retracted, another one is published.
         Incident.objects.filter(pk=self.road.pk).retract("The same event as IN-X.")
@@ -43,9 +43,9 @@ class CitedPageTests(TransactionTestCase):
         cache.clear()
 
     def test_a_chart_csv_at_the_cited_version_has_the_cited_rows(self):
-        now = csv_rows(self.client.get("/statistics/killed-injured.csv"))
+        now = csv_rows(self.client.get("/en/statistics/killed-injured.csv"))
         self.assertNotEqual(now, self.cited_csv)
-        response = self.client.get("/statistics/killed-injured.csv", {"as_of": self.cited})
+        response = self.client.get("/en/statistics/killed-injured.csv", {"as_of": self.cited})
         self.assertEqual(response.status_code, 200)
         self.assertEqual(csv_rows(response), self.cited_csv)
         self.assertIn(f"# Data version: {self.cited}", response.content.decode())
@@ -86,7 +86,7 @@ class CitedPageTests(TransactionTestCase):
                 self.assertTrue(citation["url"].startswith("http://testserver" + path))
                 self.assertIn(f"as_of={quote(version, safe='')}", citation["url"])
                 self.assertContains(response, citation["url"].replace("&", "&amp;"))
-        csv = self.client.get("/statistics/killed-injured.csv").content.decode()
+        csv = self.client.get("/en/statistics/killed-injured.csv").content.decode()
         self.assertIn(
             f"killed-injured.csv?as_of={quote(version, safe='')}", csv
         )  # the CSV's own address again
@@ -94,7 +94,7 @@ class CitedPageTests(TransactionTestCase):
     def test_bad_and_future_values_are_a_400_page_naming_as_of(self):
         tomorrow = (timezone.now() + datetime.timedelta(days=1)).date().isoformat()
         for value in ("last week", "2025-02-30", tomorrow):
-            for path in (reverse("contamination:statistics"), "/statistics/killed-injured.csv"):
+            for path in (reverse("contamination:statistics"), "/en/statistics/killed-injured.csv"):
                 with self.subTest(value=value, path=path):
                     response = self.client.get(path, {"as_of": value})
                     self.assertEqual(response.status_code, 400)

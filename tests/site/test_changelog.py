@@ -52,7 +52,7 @@ class ChangelogTests(TransactionTestCase):
             ],
         )
         self.assertContains(response, "Note: The outlet withdrew the interview.")
-        self.assertContains(response, 'href="/statements/minister-2023/"')
+        self.assertContains(response, 'href="/en/statements/minister-2023/"')
         self.assertContains(response, "Statement minister-2023</a>: text")
         self.assertNotContains(response, "unreviewed")  # a draft never shows
 

@@ -24,8 +24,8 @@ class ChartDownloadTests(CacheClearing, TestCase):
         response = self.client.get(reverse("contamination:statistics"))
         for name in DRAWN:
             with self.subTest(chart=name):
-                self.assertContains(response, f'href="/statistics/{name}.png"')
-                self.assertContains(response, f'href="/statistics/{name}.svg"')
+                self.assertContains(response, f'href="/en/statistics/{name}.png"')
+                self.assertContains(response, f'href="/en/statistics/{name}.svg"')
 
     def test_the_svg_names_its_title_source_and_data_version(self):
         version = data_version.as_text(data_version.current())
@@ -39,7 +39,7 @@ class ChartDownloadTests(CacheClearing, TestCase):
                 self.assertIn(charts.CHARTS[name].title, text)
                 self.assertIn("Source: Mine Atlas, published records.", text)
                 self.assertIn(f"Data version {version}", text)
-                self.assertIn("http://testserver/statistics/", text)
+                self.assertIn("http://testserver/en/statistics/", text)
 
     def test_the_svg_counts_published_records_only(self):
         # The draft incident has 5 killed and the retracted one 3: the published one has 1.
@@ -75,11 +75,12 @@ class ChartDownloadTests(CacheClearing, TestCase):
         self.assertIn("mine-atlas-killed-injured-AZ-WST.svg", response["Content-Disposition"])
 
     def test_bad_input_is_a_4xx(self):
-        self.assertEqual(self.client.get("/statistics/nope.png").status_code, 404)
+        self.assertEqual(self.client.get("/en/statistics/nope.png").status_code, 404)
         table_only = [n for n, spec in charts.CHARTS.items() if spec.kind == "table"]
         if table_only:
-            self.assertEqual(self.client.get(f"/statistics/{table_only[0]}.svg").status_code, 404)
-        response = self.client.get("/statistics/killed-injured.png", {"area": "AZ-NOWHERE"})
+            response = self.client.get(f"/en/statistics/{table_only[0]}.svg")
+            self.assertEqual(response.status_code, 404)
+        response = self.client.get("/en/statistics/killed-injured.png", {"area": "AZ-NOWHERE"})
         self.assertEqual(response.status_code, 400)
 
     def test_the_embed_code_carries_title_date_and_data_version(self):

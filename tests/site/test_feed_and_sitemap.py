@@ -25,7 +25,7 @@ class ChangesFeedTests(CacheClearing, TestCase):
         self.assertNotIn("Secret draft name", body)
 
     def test_every_page_points_feed_readers_at_it(self):
-        response = self.client.get("/")
+        response = self.client.get("/en/")
         self.assertContains(response, 'type="application/atom+xml"')
 
 
@@ -44,8 +44,8 @@ class SitemapTests(CacheClearing, TestCase):
     def test_record_sections_list_published_records_only(self):
         response = self.client.get("/sitemap-hazard-areas.xml")
         self.assertEqual(response.status_code, 200)
-        self.assertContains(response, f"/hazard-areas/{self.hazard.pk}/")
-        self.assertNotContains(response, f"/hazard-areas/{self.draft_hazard.pk}/")
+        self.assertContains(response, f"/en/hazard-areas/{self.hazard.pk}/")
+        self.assertNotContains(response, f"/en/hazard-areas/{self.draft_hazard.pk}/")
         retracted = HazardArea.objects.get(reference="GONE-HA")
-        self.assertNotContains(response, f"/hazard-areas/{retracted.pk}/")
+        self.assertNotContains(response, f"/en/hazard-areas/{retracted.pk}/")
         self.assertContains(response, "<lastmod>")

@@ -103,7 +103,7 @@ class MatcherTests(TestCase):
             "<p>Filter by <code>since</code>.</p>",
             "<p>See incidents-NOTES.md</p>",
             "<p>Counted in <code>figures.csv</code>.</p>",
-            '<p><a href="/statements/x/">seed statement, row 4</a></p>',
+            '<p><a href="/en/statements/x/">seed statement, row 4</a></p>',
         ]:
             with self.subTest(leak):
                 self.assertTrue(working_note_leaks(leak))

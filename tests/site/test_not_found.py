@@ -22,13 +22,13 @@ class NotFoundPageTests(TestCase):
 
     def test_an_unknown_record_shows_the_sites_page_with_debug_on(self):
         with override_settings(DEBUG=True):
-            response = self.client.get("/hazard-areas/999999/")
+            response = self.client.get("/en/hazard-areas/999999/")
         self.assertContains(response, "There is no public page at this address", status_code=404)
 
     def test_a_missing_slash_still_redirects_with_debug_on(self):
         with override_settings(DEBUG=True):
-            response = self.client.get("/areas")
-        self.assertRedirects(response, "/areas/", status_code=301)
+            response = self.client.get("/en/areas")
+        self.assertRedirects(response, "/en/areas/", status_code=301)
 
     def test_the_api_keeps_its_json_answer(self):
         with override_settings(DEBUG=True):

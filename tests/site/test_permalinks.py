@@ -16,12 +16,12 @@ class PermalinkTests(TestCase):
     def test_links_follow_the_request_when_site_url_is_not_set(self):
         statement = factories.make_statement()
         for path, needle in [
-            (reverse("contamination:data"), "http://atlas.example/data/"),
+            (reverse("contamination:data"), "http://atlas.example/en/data/"),
             (statement.get_absolute_url(), f"http://atlas.example{statement.get_absolute_url()}"),
-            (reverse("contamination:statistics"), "http://atlas.example/embed/chart/"),
+            (reverse("contamination:statistics"), "http://atlas.example/en/embed/chart/"),
             (
                 reverse("editorial:about"),
-                '<link rel="canonical" href="http://atlas.example/about/">',
+                '<link rel="canonical" href="http://atlas.example/en/about/">',
             ),
         ]:
             with self.subTest(path=path):
@@ -32,5 +32,5 @@ class PermalinkTests(TestCase):
     @override_settings(SITE_URL="https://mineatlas.example/")
     def test_site_url_wins_when_set(self):
         response = self.get(reverse("contamination:data"))
-        self.assertContains(response, "https://mineatlas.example/data/")
-        self.assertNotContains(response, "http://atlas.example/data/")
+        self.assertContains(response, "https://mineatlas.example/en/data/")
+        self.assertNotContains(response, "http://atlas.example/en/data/")

@@ -91,6 +91,6 @@ class RecordPageTests(CacheClearing, TestCase):
 
 class NotFoundPageTests(TestCase):
     def test_a_missing_record_gets_a_helpful_404(self):
-        response = self.client.get("/hazard-areas/999999/")
+        response = self.client.get("/en/hazard-areas/999999/")
         self.assertEqual(response.status_code, 404)
         self.assertContains(response, "There is no public page at this address", status_code=404)

@@ -24,8 +24,8 @@ class StatisticsPageTests(CacheClearing, TestCase):
             with self.subTest(chart=name):
                 self.assertContains(response, f'id="chart-{name}"')
                 self.assertContains(response, spec.title)
-                self.assertContains(response, f"/statistics/{name}.csv")
-                self.assertContains(response, f"/embed/chart/{name}/")
+                self.assertContains(response, f"/en/statistics/{name}.csv")
+                self.assertContains(response, f"/en/embed/chart/{name}/")
         drawn = [spec for spec in charts.CHARTS.values() if spec.kind != "table"]
         self.assertContains(response, '<svg xmlns="http://www.w3.org/2000/svg"', count=len(drawn))
         self.assertContains(response, "<caption>", count=len(charts.CHARTS))
@@ -133,7 +133,7 @@ class CasualtiesByDistrictTests(CacheClearing, TestCase):
         response = self.client.get(reverse("contamination:area-detail", args=["AZ-WST"]))
         chart = {c.name: c for c in response.context["charts"]}["casualties-by-district"]
         self.assertEqual(chart.table.rows, [["Westshire", "2022", 1, 1]])
-        self.assertContains(response, "/statistics/casualties-by-district.csv?area=AZ-WST")
+        self.assertContains(response, "/en/statistics/casualties-by-district.csv?area=AZ-WST")
 
     def test_the_csv_reads_with_pandas_unchanged(self):
         import pandas

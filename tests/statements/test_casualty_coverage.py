@@ -58,7 +58,7 @@ class CasualtyCoverageTests(TestCase):
         return claim.statement.get_absolute_url()
 
     def test_the_statistics_page_says_how_much_of_the_latest_total_the_records_hold(self):
-        response = self.client.get("/statistics/")
+        response = self.client.get("/en/statistics/")
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, self.sentence.format(url=self.latest_statement_url()))
         self.assertContains(response, "documented incidents, not a complete register")
@@ -75,7 +75,7 @@ class CasualtyCoverageTests(TestCase):
         latest.publication_status = "retracted"
         latest.retraction_note = "Withdrawn by the test."
         latest.save()
-        response = self.client.get("/statistics/")
+        response = self.client.get("/en/statistics/")
         self.assertContains(response, "document 3 of the 300 victims")
         self.assertNotContains(response, "of the 8 victims")
 
@@ -102,6 +102,6 @@ class CasualtyCoverageTests(TestCase):
             scope_note="Areas that returned to Azerbaijani control from 2020; not a single unit.",
         )
         whole_country = self.metric.claims.get(value=8).statement.get_absolute_url()
-        response = self.client.get("/statistics/")
+        response = self.client.get("/en/statistics/")
         self.assertContains(response, self.sentence.format(url=whole_country))
         self.assertNotContains(response, "of the 5 victims")

@@ -445,7 +445,7 @@ class HomePageStatementsTests(StatementPagesTestData):
         self.assertLess(html.index("Ministry of Foreign Affairs of Armenia"), html.index("Vugar"))
         self.assertNotContains(response, "Draft Speaker")
         self.assertNotContains(response, "Retracted Speaker")
-        self.assertContains(response, 'href="/statements/"')
+        self.assertContains(response, 'href="/en/statements/"')
         # A text with its own opening quotation mark gets no second one.
         factories.make_statement(
             reference="quoted", date=datetime.date(2026, 1, 1), text="“We said it,” he said."
