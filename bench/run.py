@@ -163,6 +163,8 @@ def resolve_placeholders():
     from django.db import connection
     from django.urls import NoReverseMatch
 
+    from config.language import unprefixed
+
     values = {"area": None, "statement": None}
     with connection.cursor() as cursor:
         cursor.execute(
@@ -178,7 +180,8 @@ def resolve_placeholders():
         statement = (
             statement_model.objects.filter(publication_status="published").order_by("pk").first()
         )
-        values["statement"] = statement.get_absolute_url() if statement else None
+        # Without its language prefix: each page row puts its own in front.
+        values["statement"] = unprefixed(statement.get_absolute_url()) if statement else None
     except (LookupError, AttributeError, NoReverseMatch):
         pass
     return values

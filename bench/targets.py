@@ -40,11 +40,21 @@ class Target:
     tags: tuple[str, ...] = field(default_factory=tuple)
 
 
+# The pages, each under every language's prefix: translation must not cost speed (issue 12).
+PAGES = [
+    ("home", "/"),
+    ("statistics page", "/statistics/"),
+    ("area page", "/areas/{area}/"),
+    ("statement page", "{statement}"),
+]
+PAGE_LANGUAGES = ("en", "az", "ru")
+
 TARGETS = [
-    Target("home", "/", "page", "pages"),
-    Target("statistics page", "/statistics/", "page", "pages"),
-    Target("area page", "/areas/{area}/", "page", "pages"),
-    Target("statement page", "{statement}", "page", "pages"),
+    *(
+        Target(f"{name} ({language})", f"/{language}{path}", "page", "pages")
+        for language in PAGE_LANGUAGES
+        for name, path in PAGES
+    ),
     Target(
         "map country: hazard areas",
         f"/api/v1/hazard-areas/?bbox={COUNTRY_BBOX}&zoom={COUNTRY_ZOOM}",
