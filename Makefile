@@ -45,7 +45,7 @@ setup: $(STAMPS)/system-packages $(STAMPS)/venv db-up migrate messages-compiled
 # marking new text; setup compiles them (Debian's gettext) whenever a .po file changes.
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
 MESSAGE_SOURCES := --ignore=.venv --ignore=staticfiles --ignore=static/js/lib --ignore=tests \
-	--ignore=bench --ignore=node_modules --add-location=file
+	--ignore=bench --ignore=node_modules --add-location=file --no-obsolete
 .PHONY: messages messages-compiled
 messages: $(STAMPS)/venv
 	$(BIN)/python manage.py makemessages -l az -l ru $(MESSAGE_SOURCES)
