@@ -1,17 +1,24 @@
 """Small formatting helpers for the public pages."""
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.formats import number_format
 
 register = template.Library()
 
 
 @register.filter
 def km2(value, decimals=1):
-    """Format square kilometres with thousands separators: 1,234.5 km²."""
+    """Square kilometres as the reader's language writes them: 1,234.5 km² in English,
+    1 234,5 km² in Azerbaijani and Russian."""
     if value is None:
         return "—"
-    return f"{intcomma(f'{value:.{int(decimals)}f}')} km²"
+    return f"{grouped(value, decimals)} km²"
+
+
+def grouped(value, decimals):
+    return number_format(
+        round(value, int(decimals)), int(decimals), use_l10n=True, force_grouping=True
+    )
 
 
 @register.filter
@@ -26,7 +33,7 @@ def m2_as_km2(value, decimals=3):
 def percent(value, decimals=1):
     if value is None:
         return "—"
-    return f"{value:.{int(decimals)}f} %"
+    return f"{grouped(value, decimals)} %"
 
 
 @register.simple_tag(takes_context=True)
