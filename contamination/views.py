@@ -22,7 +22,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from contamination import as_of, charts, data_version, history, maps, stats
@@ -215,9 +215,9 @@ def demo_kinds(version):
     def compute():
         records = published_records()
         kinds = (
-            ("hazard areas", records.hazard_areas),
-            ("land releases", records.land_releases),
-            ("incidents", records.incidents),
+            (gettext("hazard areas"), records.hazard_areas),
+            (gettext("land releases"), records.land_releases),
+            (gettext("incidents"), records.incidents),
         )
         return [label for label, queryset in kinds if queryset.demo().exists()]
 
