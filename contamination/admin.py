@@ -120,7 +120,8 @@ class RecordAdmin(PublishingAdminMixin, BoundariesMapMixin, LeafletGeoAdmin):
         {
             "fields": [
                 "publication_status",
-                "retraction_note",
+                # The English note is written by the retract action; its translations here.
+                ("retraction_note", "retraction_note_az", "retraction_note_ru"),
                 "is_demo",
                 "published_at",
                 "retracted_at",
@@ -762,7 +763,7 @@ class IncidentAdmin(RecordAdmin):
         "is_in_hazard_area",
         "is_demo",
     ]
-    search_fields = ["reference", "summary"]
+    search_fields = ["reference", "summary", "summary_az", "summary_ru"]
     date_hierarchy = "occurred_on"
     list_select_related = ["admin_area"]
     inlines = [CasualtyInline, IncidentSourceInline]
@@ -776,8 +777,16 @@ class IncidentAdmin(RecordAdmin):
                     ("occurred_on", "occurred_on_precision"),
                     "device_type",
                     "activity",
-                    "summary",
                 ]
+            },
+        ),
+        (
+            "What happened, in each language",
+            {
+                "fields": [("summary", "summary_az", "summary_ru")],
+                "description": "Write the summary in English; the Azerbaijani and Russian "
+                "versions appear on those pages, which show the English one, marked as not yet "
+                "translated, while a translation is empty.",
             },
         ),
         (

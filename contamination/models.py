@@ -306,7 +306,16 @@ class Record(models.Model):
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     retracted_at = models.DateTimeField(null=True, blank=True, editable=False)
     retraction_note = models.TextField(
-        blank=True, help_text="Why the record was retracted; shown publicly."
+        blank=True, help_text="Why the record was retracted; shown publicly (English)."
+    )
+    # Editors' public words in the other two languages, beside the English original. Plain
+    # columns rather than django-modeltranslation's, so that pghistory's event tables (built
+    # when this module loads, before modeltranslation would add its fields) record them too.
+    retraction_note_az = models.TextField(
+        "retraction note (Azerbaijani)", blank=True, default="", db_default=""
+    )
+    retraction_note_ru = models.TextField(
+        "retraction note (Russian)", blank=True, default="", db_default=""
     )
     is_demo = models.BooleanField(
         default=False,
@@ -765,8 +774,10 @@ class Incident(GeoRecord):
         help_text="The settlement or place named by the sources, as text (not geocoded).",
     )
     summary = models.TextField(
-        blank=True, help_text="What happened, without names or identifying details."
+        blank=True, help_text="What happened, without names or identifying details (English)."
     )
+    summary_az = models.TextField("summary (Azerbaijani)", blank=True, default="", db_default="")
+    summary_ru = models.TextField("summary (Russian)", blank=True, default="", db_default="")
     sources = models.ManyToManyField(Source, through="IncidentSource", blank=True)
 
     objects = IncidentQuerySet.as_manager()

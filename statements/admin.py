@@ -114,7 +114,17 @@ class StatementAdmin(PublishingAdminMixin, admin.ModelAdmin):
     ]
     inlines = [StatementSourceInline, ClaimInline]
     fieldsets = [
-        (None, {"fields": ["reference", "publication_status", "retraction_note", "is_demo"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "reference",
+                    "publication_status",
+                    ("retraction_note", "retraction_note_az", "retraction_note_ru"),
+                    "is_demo",
+                ]
+            },
+        ),
         ("Speaker", {"fields": ["side", "speaker_person", "speaker_organisation", "speaker_role"]}),
         ("When and where", {"fields": [("date", "date_precision"), "date_note", "occasion"]}),
         (
@@ -189,7 +199,14 @@ class PersonAdmin(admin.ModelAdmin):
 class MetricAdmin(admin.ModelAdmin):
     list_display = ["code", "label", "unit", "comparison"]
     list_filter = ["comparison"]
-    search_fields = ["code", "label", "description"]
+    search_fields = ["code", "label", "label_az", "label_ru", "description"]
+    fields = [
+        "code",
+        ("label", "label_az", "label_ru"),
+        "unit",
+        ("description", "description_az", "description_ru"),
+        "comparison",
+    ]
 
 
 @admin.register(Claim)

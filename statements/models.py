@@ -15,6 +15,7 @@ from django.core.validators import RegexValidator
 from django.db.models import F, Q
 from django.urls import reverse
 
+from config.language import in_reader_language
 from contamination.models import (
     PUBLICATION_TIMESTAMPS_SQL,
     AdminArea,
@@ -109,13 +110,21 @@ class Metric(models.Model):
         INCIDENTS = "incidents", "Incidents"
 
     code = models.SlugField(max_length=80, unique=True, help_text="Stable code of the metric.")
-    label = models.CharField(max_length=200, help_text="What is measured, in plain words.")
+    label = models.CharField(
+        max_length=200, help_text="What is measured, in plain words (English)."
+    )
+    label_az = models.CharField("label (Azerbaijani)", max_length=200, blank=True, default="")
+    label_ru = models.CharField("label (Russian)", max_length=200, blank=True, default="")
     unit = models.CharField(
         max_length=20,
         help_text="Unit the metric is compared in; claims may use a unit of the same kind "
         "(ha or m² for an area in km²).",
     )
-    description = models.TextField(blank=True, help_text="What counts, and what does not.")
+    description = models.TextField(
+        blank=True, help_text="What counts, and what does not (English)."
+    )
+    description_az = models.TextField("description (Azerbaijani)", blank=True, default="")
+    description_ru = models.TextField("description (Russian)", blank=True, default="")
     comparison = models.CharField(
         max_length=30,
         choices=Comparison,
@@ -127,6 +136,11 @@ class Metric(models.Model):
 
     class Meta:
         ordering = ["label", "id"]
+
+    @property
+    def shown_label(self):
+        """The label in the reader's language, else the English one."""
+        return in_reader_language(self, "label")[0]
 
     def __str__(self):
         return self.label

@@ -1,7 +1,13 @@
 """Small formatting helpers for the public pages."""
 
 from django import template
+from django.template.defaultfilters import linebreaksbr
+from django.utils import translation
 from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.translation import gettext
+
+from config.language import in_reader_language
 
 register = template.Library()
 
@@ -40,3 +46,18 @@ def percent(value, decimals=1):
 def absolute_url(context, path):
     """The public address of a path, for share links and embed codes."""
     return f"{context['SITE_URL'].rstrip('/')}{path}"
+
+
+@register.simple_tag
+def translated_text(obj, field):
+    """An editor's public text in the reader's language, or the English original marked as
+    such with a visible note when nobody has translated it yet."""
+    text, language = in_reader_language(obj, field)
+    if language == translation.get_language() or not text:
+        return linebreaksbr(text)
+    return format_html(
+        '<span lang="{}">{}</span> <span class="untranslated-note">{}</span>',
+        language,
+        linebreaksbr(text),
+        gettext("Not yet translated: shown in the original (English)."),
+    )

@@ -104,7 +104,7 @@ class RealIncidentLoadTests(TestCase):
         self.assertRegex(
             response.content.decode(),
             r'<a href="https://trtworld\.com/asia/azerbaijan-mine-blast[^"]*" rel="noopener">'
-            r"TRT World</a>, 28 Nov 2020, accessed 3 Dec 2026",
+            r"TRT World</a>, 28 November 2020, accessed 3 December 2026",
         )
         self.assertNotContains(response, "<cite></cite>")
         self.assertNotContains(response, "title not recorded")

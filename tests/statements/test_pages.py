@@ -130,7 +130,7 @@ class StatementListTests(StatementPagesTestData):
         response = self.client.get(self.url)
         html = response.content.decode()
         self.assertIn('<blockquote class="statement-snippet" lang="en">To date, 81,386', html)
-        self.assertRegex(html, r"Paraphrase</span> The ministry said that 972")
+        self.assertRegex(html, r"Paraphrase</span> <span lang=\"en\">The ministry said that 972")
         self.assertNotRegex(html, r"<(q|blockquote)[^>]*>The ministry said")
 
     def test_each_filter_narrows_the_list(self):
@@ -246,7 +246,9 @@ class StatementDetailTests(StatementPagesTestData):
                 self.assertContains(response, "not one continuous passage")
                 self.assertNotContains(response, "Verbatim, as published")
                 listing = self.client.get(reverse("statements:statement-list"))
-                self.assertContains(listing, '<span class="text-kind-badge">Excerpt</span>')
+                self.assertContains(
+                    listing, '<span class="text-kind-badge" lang="en">Excerpt</span>'
+                )
         # One unbroken quotation keeps its "verbatim" label.
         self.assertNotContains(self.get(self.verbatim), "Excerpt, as published")
 
@@ -451,5 +453,7 @@ class HomePageStatementsTests(StatementPagesTestData):
             reference="quoted", date=datetime.date(2026, 1, 1), text="“We said it,” he said."
         )
         response = self.client.get(reverse("home"))
-        self.assertContains(response, "1 January 2026:\n      “We said it,” he said.")
+        self.assertContains(
+            response, '1 January 2026:\n      <span lang="en">“We said it,” he said.</span>'
+        )
         self.assertNotContains(response, "<q>“We said it")
