@@ -10,6 +10,9 @@ import datetime
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from contamination import stats
 from statements.models import DatePrecision, Metric
@@ -49,39 +52,45 @@ COMPARISONS = {
     Comparison.INCIDENTS: (stats.recorded_incidents, {}, True),
 }
 
+# Which records a comparison counts: "hazard", "incident", else land releases.
+RECORD_KINDS = {
+    Comparison.HAZARD_AREA_KM2: "hazard",
+    Comparison.SHARE_IN_HAZARD_AREAS: "hazard",
+    Comparison.CASUALTIES: "incident",
+    Comparison.CIVILIAN_CASUALTIES: "incident",
+    Comparison.DEATHS: "incident",
+    Comparison.INJURIES: "incident",
+    Comparison.CIVILIANS_KILLED: "incident",
+    Comparison.CIVILIANS_INJURED: "incident",
+    Comparison.INCIDENTS: "incident",
+}
 RECORD_NOUNS = {
-    Comparison.HAZARD_AREA_KM2: "hazard-area record",
-    Comparison.SHARE_IN_HAZARD_AREAS: "hazard-area record",
-    Comparison.CASUALTIES: "incident record",
-    Comparison.CIVILIAN_CASUALTIES: "incident record",
-    Comparison.DEATHS: "incident record",
-    Comparison.INJURIES: "incident record",
-    Comparison.CIVILIANS_KILLED: "incident record",
-    Comparison.CIVILIANS_INJURED: "incident record",
-    Comparison.INCIDENTS: "incident record",
+    "hazard": _("hazard-area record"),
+    "incident": _("incident record"),
+    "release": _("land-release record"),
 }
 
 BREAKDOWN_LABELS = {
-    "cancelled": "cancelled (non-technical survey)",
-    "reduced": "reduced (technical survey)",
-    "cleared": "cleared",
-    "suspected": "suspected hazardous areas",
-    "confirmed": "confirmed hazardous areas",
-    "ap_mines": "anti-personnel mines",
-    "at_mines": "anti-vehicle mines",
-    "uxo": "UXO",
-    "other": "other items",
-    "civilian": "civilians",
-    "deminer": "deminers",
-    "military": "military or security",
-    "unknown": "group unknown",
-    "killed": "killed",
-    "injured": "injured",
-    "in_hazard_area": "inside a recorded hazard area",
+    "cancelled": _("cancelled (non-technical survey)"),
+    "reduced": _("reduced (technical survey)"),
+    "cleared": pgettext_lazy("land released by clearance", "cleared"),
+    "suspected": _("suspected hazardous areas"),
+    "confirmed": _("confirmed hazardous areas"),
+    "ap_mines": _("anti-personnel mines"),
+    "at_mines": _("anti-vehicle mines"),
+    "uxo": _("UXO"),
+    "other": _("other items"),
+    "civilian": _("civilians"),
+    "deminer": _("deminers"),
+    "military": _("military or security"),
+    "unknown": _("group unknown"),
+    "killed": pgettext_lazy("people", "killed"),
+    "injured": pgettext_lazy("people", "injured"),
+    "in_hazard_area": _("inside a recorded hazard area"),
 }
 
 
-UNDATED_NOTE = (
+UNDATED_NOTE = _(
     "Neither the claim nor the statement is dated, so it is set beside the latest records, "
     "counted to today; the figure may refer to an earlier date."
 )
@@ -128,9 +137,73 @@ class RecordedComparison:
         return Comparison(self.comparison).label if self.comparison else ""
 
     @property
+    def record_kind(self):
+        return RECORD_KINDS.get(self.comparison, "release")
+
+    @property
     def record_noun(self):
         """What the coverage counts, in plain words (singular)."""
-        return RECORD_NOUNS.get(self.comparison, "land-release record")
+        return str(RECORD_NOUNS[self.record_kind])
+
+    def counted_records(self, count):
+        """ "3 published incident records", in the reader's language."""
+        number = number_format(count, force_grouping=True)
+        if self.record_kind == "hazard":
+            text = ngettext(
+                "%(count)s published hazard-area record",
+                "%(count)s published hazard-area records",
+                count,
+            )
+        elif self.record_kind == "incident":
+            text = ngettext(
+                "%(count)s published incident record", "%(count)s published incident records", count
+            )
+        else:
+            text = ngettext(
+                "%(count)s published land-release record",
+                "%(count)s published land-release records",
+                count,
+            )
+        return text % {"count": number}
+
+    @property
+    def coverage_text(self):
+        """Which records the value counts: how many, their dates, how many are demo."""
+        coverage = self.recorded.coverage
+        text = gettext("Counted from %(records)s") % {
+            "records": self.counted_records(coverage.records)
+        }
+        if coverage.first_on:
+            text += gettext(" dated %(first)s to %(last)s") % {
+                "first": date_format(coverage.first_on, "j E Y"),
+                "last": date_format(coverage.last_on, "j E Y"),
+            }
+        if coverage.demo_records:
+            text += ngettext(
+                ", of which %(count)s is demo data",
+                ", of which %(count)s are demo data",
+                coverage.demo_records,
+            ) % {"count": coverage.demo_records}
+        return text + "."
+
+    def silence_text(self, area):
+        """No record counts: said as silence in the records, never as a zero."""
+        period = {
+            "area": area,
+            "since": date_format(self.recorded.since, "j E Y") if self.recorded.since else "",
+            "as_of": date_format(self.recorded.as_of, "j E Y"),
+        }
+        nouns = {
+            "hazard": gettext("No published hazard-area records cover %(area)s"),
+            "incident": gettext("No published incident records cover %(area)s"),
+            "release": gettext("No published land-release records cover %(area)s"),
+        }
+        text = nouns[self.record_kind] % period
+        if self.recorded.since:
+            text += gettext(" from %(since)s to %(as_of)s.") % period
+        else:
+            text += gettext(" to %(as_of)s.") % period
+        return text
 
     @property
     def has_records(self):
@@ -177,17 +250,22 @@ def compare(claim, cache=None):
     """
     entry = COMPARISONS.get(claim.metric.comparison)
     if entry is None:
-        return RecordedComparison(None, "The records in this database do not measure this metric.")
+        return RecordedComparison(
+            None, gettext("The records in this database do not measure this metric.")
+        )
     function, kwargs, needs_start = entry
     if claim.scope_id is None:
         return RecordedComparison(
-            None, "The claim names no area that the records could be counted in."
+            None, gettext("The claim names no area that the records could be counted in.")
         )
     if claim.covers_part_of_scope:
         return RecordedComparison(
             None,
-            f"The figure is about part of {claim.scope.name_en} only; the records are counted "
-            "by whole district or country, so they cannot be set beside it.",
+            gettext(
+                "The figure is about part of %(area)s only; the records are counted by whole "
+                "district or country, so they cannot be set beside it."
+            )
+            % {"area": claim.scope.name},
         )
     as_of = as_of_for(claim)
     note = ""
@@ -195,9 +273,11 @@ def compare(claim, cache=None):
         # An undated figure is still worth setting beside the records, but only the latest
         # ones can be chosen, and the reader must be told the date is ours, not the claim's.
         as_of = timezone.localdate()
-        note = UNDATED_NOTE
+        note = str(UNDATED_NOTE)
     if needs_start and claim.since is None:
-        return RecordedComparison(None, "The claim gives no start date for the period it counts.")
+        return RecordedComparison(
+            None, gettext("The claim gives no start date for the period it counts.")
+        )
     arguments = {"as_of": as_of, **kwargs}
     if needs_start:
         arguments["since"] = claim.since

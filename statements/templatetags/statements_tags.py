@@ -28,3 +28,15 @@ def casualty_coverage(area=None):
         )
         area = countries[0] if len(countries) == 1 else None
     return {"coverage": coverage.casualty_coverage(area)}
+
+
+@register.simple_tag
+def counted_records(comparison, count):
+    """ "3 published incident records" for a comparison (statements.bridge)."""
+    return comparison.counted_records(count)
+
+
+@register.simple_tag
+def silence_text(comparison, area):
+    """What to say when no published record counts for a claim's area and period."""
+    return comparison.silence_text(area)
