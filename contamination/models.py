@@ -19,6 +19,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from contamination.fields import MultiPolygonField
 from contamination.querysets import (
@@ -150,8 +151,8 @@ class AdminArea(models.Model):
     """A country (level 0) or one of its first-level units (level 1)."""
 
     class Level(models.IntegerChoices):
-        COUNTRY = 0, "Country"
-        UNIT = 1, "First-level unit"
+        COUNTRY = 0, _("Country")
+        UNIT = 1, _("First-level unit")
 
     code = models.CharField(
         max_length=20,
@@ -217,16 +218,16 @@ class AdminArea(models.Model):
 @track_history("org")
 class Organisation(models.Model):
     class Kind(models.TextChoices):
-        NATIONAL_AUTHORITY = "national_authority", "National mine action authority"
-        OPERATOR = "operator", "Mine action operator"
-        MILITARY = "military", "Military or security force"
-        UN_AGENCY = "un_agency", "UN agency"
-        GOVERNMENT = "government", "Government body"
-        MEDIA = "media", "Media"
-        NGO = "ngo", "Non-governmental organisation"
-        COURT = "court", "Court"
-        RESEARCH = "research", "Research or monitoring body"
-        OTHER = "other", "Other"
+        NATIONAL_AUTHORITY = "national_authority", _("National mine action authority")
+        OPERATOR = "operator", _("Mine action operator")
+        MILITARY = "military", _("Military or security force")
+        UN_AGENCY = "un_agency", _("UN agency")
+        GOVERNMENT = "government", _("Government body")
+        MEDIA = "media", _("Media")
+        NGO = "ngo", _("Non-governmental organisation")
+        COURT = "court", _("Court")
+        RESEARCH = "research", _("Research or monitoring body")
+        OTHER = "other", _("Other")
 
     name = models.CharField(max_length=200, unique=True)
     acronym = models.CharField(max_length=30, blank=True)
@@ -433,37 +434,37 @@ class SourceCitation(models.Model):
 @track_history("ha", event_indexes=[deletions_index("contamination_haevent_del_at")])
 class HazardArea(AreaRecord):
     class Category(models.TextChoices):
-        SUSPECTED = "sha", "Suspected hazardous area (SHA)"
-        CONFIRMED = "cha", "Confirmed hazardous area (CHA)"
+        SUSPECTED = "sha", _("Suspected hazardous area (SHA)")
+        CONFIRMED = "cha", _("Confirmed hazardous area (CHA)")
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        IN_PROGRESS = "in_progress", "Release in progress"
-        RELEASED = "released", "Released"
+        ACTIVE = "active", _("Active")
+        IN_PROGRESS = "in_progress", _("Release in progress")
+        RELEASED = "released", _("Released")
 
     class HazardType(models.TextChoices):
-        AP_MINE = "ap_mine", "Anti-personnel mines"
-        AT_MINE = "at_mine", "Anti-vehicle mines"
-        CLUSTER = "cluster_munition", "Cluster munition remnants"
-        UXO = "uxo", "Unexploded ordnance"
-        AXO = "axo", "Abandoned explosive ordnance"
-        IED = "ied", "Improvised explosive devices"
-        BOOBY_TRAP = "booby_trap", "Booby traps"
+        AP_MINE = "ap_mine", _("Anti-personnel mines")
+        AT_MINE = "at_mine", _("Anti-vehicle mines")
+        CLUSTER = "cluster_munition", _("Cluster munition remnants")
+        UXO = "uxo", _("Unexploded ordnance")
+        AXO = "axo", _("Abandoned explosive ordnance")
+        IED = "ied", _("Improvised explosive devices")
+        BOOBY_TRAP = "booby_trap", _("Booby traps")
 
     class GeometryPrecision(models.TextChoices):
-        SURVEYED = "surveyed", "Surveyed boundary"
-        SKETCHED = "sketched", "Sketched"
-        BUFFERED_POINT = "buffered_point", "Buffer around a point"
-        ADMIN_AREA = "admin_area", "Whole administrative area"
+        SURVEYED = "surveyed", _("Surveyed boundary")
+        SKETCHED = "sketched", _("Sketched")
+        BUFFERED_POINT = "buffered_point", _("Buffer around a point")
+        ADMIN_AREA = "admin_area", _("Whole administrative area")
 
     class LandUse(models.TextChoices):
-        AGRICULTURE = "agriculture", "Agriculture"
-        GRAZING = "grazing", "Grazing"
-        HOUSING = "housing", "Housing"
-        INFRASTRUCTURE = "infrastructure", "Roads and infrastructure"
-        FOREST = "forest", "Forest"
-        WATER = "water", "Water access"
-        OTHER = "other", "Other"
+        AGRICULTURE = "agriculture", _("Agriculture")
+        GRAZING = "grazing", _("Grazing")
+        HOUSING = "housing", _("Housing")
+        INFRASTRUCTURE = "infrastructure", _("Roads and infrastructure")
+        FOREST = "forest", _("Forest")
+        WATER = "water", _("Water access")
+        OTHER = "other", _("Other")
 
     name = models.CharField(max_length=200, help_text="Name used by the surveyors.")
     category = models.CharField(
@@ -571,9 +572,9 @@ class HazardAreaSource(SourceCitation):
 @track_history("lr", event_indexes=[deletions_index("contamination_lrevent_del_at")])
 class LandRelease(AreaRecord):
     class Method(models.TextChoices):
-        CANCELLED = "cancelled", "Cancelled (non-technical survey)"
-        REDUCED = "reduced", "Reduced (technical survey)"
-        CLEARED = "cleared", "Cleared (clearance)"
+        CANCELLED = "cancelled", _("Cancelled (non-technical survey)")
+        REDUCED = "reduced", _("Reduced (technical survey)")
+        CLEARED = "cleared", _("Cleared (clearance)")
 
     hazard_area = models.ForeignKey(
         HazardArea,
@@ -692,40 +693,40 @@ class LandReleaseSource(SourceCitation):
 
 
 class DatePrecision(models.TextChoices):
-    DAY = "day", "Day"
-    MONTH = "month", "Month"
-    YEAR = "year", "Year"
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
 
 
 @track_history("in", event_indexes=[deletions_index("contamination_inevent_del_at")])
 class Incident(GeoRecord):
     class LocationPrecision(models.TextChoices):
-        EXACT = "exact", "Exact"
-        APPROXIMATE = "approximate", "Approximate"
-        SETTLEMENT = "settlement", "Settlement"
-        DISTRICT = "district", "District"
+        EXACT = "exact", _("Exact")
+        APPROXIMATE = "approximate", _("Approximate")
+        SETTLEMENT = "settlement", _("Settlement")
+        DISTRICT = "district", _("District")
 
     class DeviceType(models.TextChoices):
-        AP_MINE = "ap_mine", "Anti-personnel mine"
-        AT_MINE = "at_mine", "Anti-vehicle mine"
-        CLUSTER = "cluster_munition", "Cluster munition remnant"
-        UXO = "uxo", "Unexploded ordnance"
-        AXO = "axo", "Abandoned explosive ordnance"
-        IED = "ied", "Improvised explosive device"
-        BOOBY_TRAP = "booby_trap", "Booby trap"
-        UNKNOWN = "unknown", "Unknown"
+        AP_MINE = "ap_mine", _("Anti-personnel mine")
+        AT_MINE = "at_mine", _("Anti-vehicle mine")
+        CLUSTER = "cluster_munition", _("Cluster munition remnant")
+        UXO = "uxo", _("Unexploded ordnance")
+        AXO = "axo", _("Abandoned explosive ordnance")
+        IED = "ied", _("Improvised explosive device")
+        BOOBY_TRAP = "booby_trap", _("Booby trap")
+        UNKNOWN = "unknown", _("Unknown")
 
     class Activity(models.TextChoices):
-        DEMINING = "demining", "Demining"
-        AGRICULTURE = "agriculture", "Farming"
-        HERDING = "herding", "Herding"
-        TRAVEL = "travel", "Travelling"
-        CONSTRUCTION = "construction", "Construction or reconstruction"
-        MILITARY = "military", "Military duty"
-        COLLECTING = "collecting", "Collecting wood, scrap or food"
-        RETURNING = "returning", "Visiting or returning home"
-        OTHER = "other", "Other"
-        UNKNOWN = "unknown", "Unknown"
+        DEMINING = "demining", _("Demining")
+        AGRICULTURE = "agriculture", _("Farming")
+        HERDING = "herding", _("Herding")
+        TRAVEL = "travel", _("Travelling")
+        CONSTRUCTION = "construction", _("Construction or reconstruction")
+        MILITARY = "military", _("Military duty")
+        COLLECTING = "collecting", _("Collecting wood, scrap or food")
+        RETURNING = "returning", _("Visiting or returning home")
+        OTHER = "other", _("Other")
+        UNKNOWN = "unknown", _("Unknown")
 
     occurred_on = models.DateField(
         validators=[validate_not_future], help_text="When it happened (see its precision)."
@@ -842,24 +843,24 @@ class Casualty(models.Model):
     """One person killed or injured. Never a name or any identifying detail."""
 
     class Outcome(models.TextChoices):
-        KILLED = "killed", "Killed"
-        INJURED = "injured", "Injured"
+        KILLED = "killed", _("Killed")
+        INJURED = "injured", _("Injured")
 
     class Group(models.TextChoices):
-        CIVILIAN = "civilian", "Civilian"
-        DEMINER = "deminer", "Deminer"
-        MILITARY = "military", "Military or security"
-        UNKNOWN = "unknown", "Unknown"
+        CIVILIAN = "civilian", _("Civilian")
+        DEMINER = "deminer", _("Deminer")
+        MILITARY = "military", _("Military or security")
+        UNKNOWN = "unknown", _("Unknown")
 
     class Sex(models.TextChoices):
-        FEMALE = "female", "Female"
-        MALE = "male", "Male"
-        UNKNOWN = "unknown", "Unknown"
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+        UNKNOWN = "unknown", _("Unknown")
 
     class AgeBand(models.TextChoices):
-        CHILD = "child", "Child (under 18)"
-        ADULT = "adult", "Adult"
-        UNKNOWN = "unknown", "Unknown"
+        CHILD = "child", _("Child (under 18)")
+        ADULT = "adult", _("Adult")
+        UNKNOWN = "unknown", _("Unknown")
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="casualties")
     outcome = models.CharField(max_length=10, choices=Outcome)

@@ -6,12 +6,13 @@ from django.contrib.gis.geos import Polygon
 from django.db import models
 from django.db.models import Case, FloatField, Q, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class PublicationStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
-    RETRACTED = "retracted", "Retracted"
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    RETRACTED = "retracted", _("Retracted")
 
 
 def seen_publicly_sql(alias=""):

@@ -10,6 +10,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from contamination.models import track_history
 
@@ -17,9 +18,9 @@ from contamination.models import track_history
 @track_history()
 class ReaderReport(models.Model):
     class Kind(models.TextChoices):
-        ERROR = "error", "An error on the site"
-        TIP = "tip", "A tip or new information"
-        OTHER = "other", "Something else"
+        ERROR = "error", _("An error on the site")
+        TIP = "tip", _("A tip or new information")
+        OTHER = "other", _("Something else")
 
     class Status(models.TextChoices):
         NEW = "new", "New"

@@ -14,6 +14,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from config.language import in_reader_language
 from contamination.models import (
@@ -33,10 +36,10 @@ from statements.units import UNITS, unit_label, units_compatible
 
 
 class DatePrecision(models.TextChoices):
-    DAY = "day", "Day"
-    MONTH = "month", "Month"
-    YEAR = "year", "Year"
-    UNKNOWN = "unknown", "Unknown (no date)"
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
+    UNKNOWN = "unknown", _("Unknown (no date)")
 
 
 def date_precision_constraints(prefix, date_field, precision_field):
@@ -92,22 +95,22 @@ class Metric(models.Model):
     class Comparison(models.TextChoices):
         """What in the records a metric can be set beside (see statements/bridge.py)."""
 
-        HAZARD_AREA_KM2 = "hazard_area_km2", "Area of hazard areas not yet released"
-        SHARE_IN_HAZARD_AREAS = "share_in_hazard_areas", "Share of territory in hazard areas"
-        LAND_RELEASED = "land_released", "Land released (all three methods)"
-        LAND_CLEARED = "land_cleared", "Land released by clearance"
-        ITEMS_FOUND = "items_found", "Explosive items found and destroyed"
-        MINES_FOUND = "mines_found", "Mines found (anti-personnel and anti-vehicle)"
-        AP_MINES_FOUND = "ap_mines_found", "Anti-personnel mines found"
-        AT_MINES_FOUND = "at_mines_found", "Anti-vehicle mines found"
-        UXO_FOUND = "uxo_found", "Unexploded ordnance found"
-        CASUALTIES = "casualties", "People killed or injured"
-        CIVILIAN_CASUALTIES = "civilian_casualties", "Civilians killed or injured"
-        DEATHS = "deaths", "People killed"
-        INJURIES = "injuries", "People injured"
-        CIVILIANS_KILLED = "civilians_killed", "Civilians killed"
-        CIVILIANS_INJURED = "civilians_injured", "Civilians injured"
-        INCIDENTS = "incidents", "Incidents"
+        HAZARD_AREA_KM2 = "hazard_area_km2", _("Area of hazard areas not yet released")
+        SHARE_IN_HAZARD_AREAS = "share_in_hazard_areas", _("Share of territory in hazard areas")
+        LAND_RELEASED = "land_released", _("Land released (all three methods)")
+        LAND_CLEARED = "land_cleared", _("Land released by clearance")
+        ITEMS_FOUND = "items_found", _("Explosive items found and destroyed")
+        MINES_FOUND = "mines_found", _("Mines found (anti-personnel and anti-vehicle)")
+        AP_MINES_FOUND = "ap_mines_found", _("Anti-personnel mines found")
+        AT_MINES_FOUND = "at_mines_found", _("Anti-vehicle mines found")
+        UXO_FOUND = "uxo_found", _("Unexploded ordnance found")
+        CASUALTIES = "casualties", _("People killed or injured")
+        CIVILIAN_CASUALTIES = "civilian_casualties", _("Civilians killed or injured")
+        DEATHS = "deaths", _("People killed")
+        INJURIES = "injuries", _("People injured")
+        CIVILIANS_KILLED = "civilians_killed", _("Civilians killed")
+        CIVILIANS_INJURED = "civilians_injured", _("Civilians injured")
+        INCIDENTS = "incidents", _("Incidents")
 
     code = models.SlugField(max_length=80, unique=True, help_text="Stable code of the metric.")
     label = models.CharField(
@@ -166,11 +169,11 @@ side_validator = RegexValidator(
 )
 
 # Labels for the sides in the data; any other country code shows as its upper-case code.
-SIDE_LABELS = {"int": "International", "az": "Azerbaijan", "am": "Armenia"}
+SIDE_LABELS = {"int": _("International"), "az": _("Azerbaijan"), "am": _("Armenia")}
 
 
 def side_label(code):
-    return SIDE_LABELS.get(code, code.upper())
+    return str(SIDE_LABELS.get(code, code.upper()))
 
 
 # Marks of words left out ("…", "[…]", "(…)", "..."): a text carrying one is not one
@@ -181,18 +184,18 @@ ELISION_MARKS = ("…", "...")
 @track_history()
 class Statement(Record):
     class Occasion(models.TextChoices):
-        INTERVIEW = "interview", "Interview"
-        SPEECH = "speech", "Speech"
-        PRESS_RELEASE = "press_release", "Press release or official statement"
-        SOCIAL_MEDIA_POST = "social_media_post", "Social media post"
-        REPORT = "report", "Report"
-        COURT_FILING = "court_filing", "Court filing or decision"
-        NEWS_REPORT = "news_report", "News report"
-        OTHER = "other", "Other"
+        INTERVIEW = "interview", _("Interview")
+        SPEECH = "speech", _("Speech")
+        PRESS_RELEASE = "press_release", _("Press release or official statement")
+        SOCIAL_MEDIA_POST = "social_media_post", _("Social media post")
+        REPORT = "report", _("Report")
+        COURT_FILING = "court_filing", _("Court filing or decision")
+        NEWS_REPORT = "news_report", _("News report")
+        OTHER = "other", _("Other")
 
     class TextKind(models.TextChoices):
-        VERBATIM = "verbatim", "Verbatim quotation"
-        PARAPHRASE = "paraphrase", "Paraphrase"
+        VERBATIM = "verbatim", _("Verbatim quotation")
+        PARAPHRASE = "paraphrase", _("Paraphrase")
 
     reference = models.SlugField(
         max_length=100,
@@ -328,14 +331,15 @@ class Statement(Record):
 
 
 def format_partial_date(value, precision):
-    """'19 June 2024', 'June 2024', '2024' or 'date unknown'."""
+    """'19 June 2024', 'June 2024', '2024' or 'date unknown', in the reader's language
+    ('19 июня 2024', 'июнь 2024': a day takes the month's genitive where the language has one)."""
     if value is None or precision == DatePrecision.UNKNOWN:
-        return "date unknown"
+        return gettext("date unknown")
     if precision == DatePrecision.YEAR:
         return f"{value:%Y}"
     if precision == DatePrecision.MONTH:
-        return f"{value:%B %Y}"
-    return f"{value.day} {value:%B %Y}"
+        return date_format(value, "F Y")
+    return date_format(value, "j E Y")
 
 
 @track_history()
@@ -361,16 +365,16 @@ class StatementSource(SourceCitation):
 @track_history()
 class Claim(models.Model):
     class Qualifier(models.TextChoices):
-        EXACTLY = "exactly", "exactly"
-        ABOUT = "about", "about"
-        MORE_THAN = "more_than", "more than"
-        AT_LEAST = "at_least", "at least"
-        UP_TO = "up_to", "up to"
-        LESS_THAN = "less_than", "less than"
+        EXACTLY = "exactly", _("exactly")
+        ABOUT = "about", _("about")
+        MORE_THAN = "more_than", _("more than")
+        AT_LEAST = "at_least", _("at least")
+        UP_TO = "up_to", _("up to")
+        LESS_THAN = "less_than", _("less than")
         # Distinct from "about" and "more than": the speaker's own word is kept.
-        ALMOST = "almost", "almost"
-        NEARLY = "nearly", "nearly"
-        OVER = "over", "over"
+        ALMOST = "almost", _("almost")
+        NEARLY = "nearly", _("nearly")
+        OVER = "over", _("over")
 
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="claims")
     position = models.PositiveSmallIntegerField(default=0, help_text="Order within the statement.")
@@ -509,7 +513,14 @@ class Claim(models.Model):
         separator = "" if unit == "%" else " "
         if self.is_range:
             low, high = format_number(self.value), format_number(self.value_max)
-            return f"between {low} and {high}{separator}{unit}"
+            return (
+                gettext("between %(low)s and %(high)s")
+                % {
+                    "low": low,
+                    "high": high,
+                }
+                + f"{separator}{unit}"
+            )
         prefix = (
             "" if self.qualifier == self.Qualifier.EXACTLY else f"{self.get_qualifier_display()} "
         )
@@ -521,10 +532,12 @@ class Claim(models.Model):
 
 
 def format_number(value):
-    """Group thousands and drop trailing zeros: Decimal('106938.1000') -> '106,938.1'."""
+    """Group thousands and drop trailing zeros, as the reader's language writes numbers:
+    Decimal('106938.1000') -> '106,938.1' in English, '106 938,1' in Azerbaijani and Russian."""
     if value is None:
         return ""
-    text = f"{Decimal(str(value)):,f}"
+    text = f"{Decimal(str(value)):f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
-    return text
+    decimals = len(text.partition(".")[2])
+    return number_format(Decimal(text), decimals, use_l10n=True, force_grouping=True)
