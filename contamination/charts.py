@@ -12,7 +12,10 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.html import escape
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from contamination import stats
 
@@ -68,14 +71,20 @@ class Chart:
         if not self.demo_records:
             return ""
         if self.demo_records == self.records:
-            return (
-                f"Demo data: all {self.records:,} records counted here were generated to show "
-                "how the software works; they are not real."
-            )
-        return (
-            f"Demo data: {self.demo_records:,} of the {self.records:,} records counted here "
-            "were generated to show how the software works; they are not real."
-        )
+            return ngettext(
+                "Demo data: the %(records)s record counted here was generated to show how the "
+                "software works; it is not real.",
+                "Demo data: all %(records)s records counted here were generated to show how the "
+                "software works; they are not real.",
+                self.records,
+            ) % {"records": format_number(self.records)}
+        return ngettext(
+            "Demo data: %(demo)s of the %(records)s records counted here was generated to show "
+            "how the software works; it is not real.",
+            "Demo data: %(demo)s of the %(records)s records counted here were generated to show "
+            "how the software works; they are not real.",
+            self.demo_records,
+        ) % {"demo": format_number(self.demo_records), "records": format_number(self.records)}
 
     @property
     def name(self):
@@ -138,7 +147,7 @@ class Records:
 def _releases(records):
     rows = stats.release_by(records.land_releases, "year")
     return Table(
-        ["Year", "Cancelled", "Reduced", "Cleared"],
+        [_("Year"), _("Cancelled"), _("Reduced"), _("Cleared")],
         [[r.label, r.cancelled_km2, r.reduced_km2, r.cleared_km2] for r in rows],
     )
 
@@ -146,7 +155,7 @@ def _releases(records):
 def _items(records):
     rows = stats.items_found_by(records.land_releases, "year")
     return Table(
-        ["Year", "Anti-personnel mines", "Anti-vehicle mines", "UXO", "Other items"],
+        [_("Year"), _("Anti-personnel mines"), _("Anti-vehicle mines"), _("UXO"), _("Other items")],
         [[r.label, r.ap_mines, r.at_mines, r.uxo, r.other] for r in rows],
     )
 
@@ -154,13 +163,13 @@ def _items(records):
 def year_label(year, today=None):
     """A year as a chart labels it: the year still running is marked as partial."""
     today = today or timezone.localdate()
-    return f"{year} (to date)" if year == today.year else str(year)
+    return gettext("%(year)s (to date)") % {"year": year} if year == today.year else str(year)
 
 
 def _casualties_by_group(records):
     rows = stats.casualties_by_year(records.incidents)
     return Table(
-        ["Year", "Civilian", "Deminer", "Military or security", "Unknown group"],
+        [_("Year"), _("Civilian"), _("Deminer"), _("Military or security"), _("Unknown group")],
         [[year_label(r.year), r.civilian, r.deminer, r.military, r.unknown] for r in rows],
     )
 
@@ -168,14 +177,15 @@ def _casualties_by_group(records):
 def _killed_injured_by_year(records):
     rows = stats.casualties_by_year(records.incidents)
     return Table(
-        ["Year", "Killed", "Injured"], [[year_label(r.year), r.killed, r.injured] for r in rows]
+        [_("Year"), _("Killed"), _("Injured")],
+        [[year_label(r.year), r.killed, r.injured] for r in rows],
     )
 
 
 def _casualties_by_area_and_year(records):
     rows = stats.casualties_by_area_and_year(records.incidents)
     return Table(
-        ["District or city", "Year", "Killed", "Injured"],
+        [_("District or city"), _("Year"), _("Killed"), _("Injured")],
         [[r.area_name, year_label(r.year), r.killed, r.injured] for r in rows],
     )
 
@@ -183,9 +193,9 @@ def _casualties_by_area_and_year(records):
 def _casualties_by_sex_age(records):
     rows = stats.casualties_by_sex_and_age(records.incidents)
     if not any(row.total for row in rows):
-        return Table(["Sex", "Child (under 18)", "Adult", "Unknown age"], [])
+        return Table([_("Sex"), _("Child (under 18)"), _("Adult"), _("Unknown age")], [])
     return Table(
-        ["Sex", "Child (under 18)", "Adult", "Unknown age"],
+        [_("Sex"), _("Child (under 18)"), _("Adult"), _("Unknown age")],
         [[r.sex_label, r.child, r.adult, r.unknown] for r in rows],
     )
 
@@ -193,7 +203,7 @@ def _casualties_by_sex_age(records):
 def _hazard_remaining(records):
     rows = stats.hazard_remaining_by_year(records.hazard_areas, records.land_releases)
     return Table(
-        ["Year", "Remaining", "Identified so far", "Released so far"],
+        [_("Year"), _("Remaining"), _("Identified so far"), _("Released so far")],
         [[str(r.year), r.remaining_km2, r.identified_km2, r.released_km2] for r in rows],
     )
 
@@ -203,83 +213,100 @@ CHARTS = {
     for spec in [
         ChartSpec(
             name="land-released",
-            title="Land released per year, by method",
-            description="Area of land released in each year, split into cancelled (non-technical "
-            "survey), reduced (technical survey) and cleared.",
+            title=_("Land released per year, by method"),
+            description=_(
+                "Area of land released in each year, split into cancelled (non-technical "
+                "survey), reduced (technical survey) and cleared."
+            ),
             unit="km²",
             kind="stacked",
             build=_releases,
-            counts="Published land-release records, by the year their release was completed.",
+            counts=_("Published land-release records, by the year their release was completed."),
             decimals=2,
             counted=("land_releases",),
         ),
         ChartSpec(
             name="items-found",
-            title="Explosive items found and destroyed per year, by type",
-            description="Items found and destroyed during land release in each year.",
-            unit="items",
+            title=_("Explosive items found and destroyed per year, by type"),
+            description=_("Items found and destroyed during land release in each year."),
+            unit=_("items"),
             kind="stacked",
             build=_items,
-            counts="Items reported in published land-release records, by completion year.",
+            counts=_("Items reported in published land-release records, by completion year."),
             counted=("land_releases",),
         ),
         ChartSpec(
             name="casualties-by-group",
-            title="Casualties per year, by group",
-            description="People killed or injured in explosive-ordnance incidents each year, by "
-            "group (civilian, deminer, military or security, unknown).",
-            unit="people",
+            title=_("Casualties per year, by group"),
+            description=_(
+                "People killed or injured in explosive-ordnance incidents each year, by "
+                "group (civilian, deminer, military or security, unknown)."
+            ),
+            unit=_("people"),
             kind="stacked",
             build=_casualties_by_group,
-            counts="Casualties of published incident records, by the year of the incident.",
+            counts=_("Casualties of published incident records, by the year of the incident."),
             counted=("incidents",),
         ),
         ChartSpec(
             name="killed-injured",
-            title="People killed and injured per year",
-            description="People killed and people injured in documented explosive-ordnance "
-            "incidents each year.",
-            unit="people",
+            title=_("People killed and injured per year"),
+            description=_(
+                "People killed and people injured in documented explosive-ordnance "
+                "incidents each year."
+            ),
+            unit=_("people"),
             kind="stacked",
             build=_killed_injured_by_year,
-            counts="Casualties of published incident records, by the year of the incident. "
-            "The records are documented incidents, not a complete register.",
+            counts=_(
+                "Casualties of published incident records, by the year of the incident. "
+                "The records are documented incidents, not a complete register."
+            ),
             counted=("incidents",),
         ),
         ChartSpec(
             name="casualties-by-district",
-            title="People killed and injured, by district and year",
-            description="Killed and injured in documented incidents, for each district or city "
-            "and year in which the records hold at least one casualty. A district that is not "
-            "listed has no record here, which does not mean it has no contamination.",
-            unit="people",
+            title=_("People killed and injured, by district and year"),
+            description=_(
+                "Killed and injured in documented incidents, for each district or city "
+                "and year in which the records hold at least one casualty. A district that is not "
+                "listed has no record here, which does not mean it has no contamination."
+            ),
+            unit=_("people"),
             kind="table",
             build=_casualties_by_area_and_year,
-            counts="Casualties of published incident records, by the unit that contains the "
-            "incident's point and the year of the incident.",
+            counts=_(
+                "Casualties of published incident records, by the unit that contains the "
+                "incident's point and the year of the incident."
+            ),
             counted=("incidents",),
         ),
         ChartSpec(
             name="casualties-by-sex-age",
-            title="Casualties by sex and age band",
-            description="People killed or injured, by sex, each split into children (under 18), "
-            "adults and unknown age.",
-            unit="people",
+            title=_("Casualties by sex and age band"),
+            description=_(
+                "People killed or injured, by sex, each split into children (under 18), "
+                "adults and unknown age."
+            ),
+            unit=_("people"),
             kind="stacked",
             build=_casualties_by_sex_age,
-            counts="Casualties of published incident records, all years.",
+            counts=_("Casualties of published incident records, all years."),
             counted=("incidents",),
         ),
         ChartSpec(
             name="hazard-remaining",
-            title="Recorded hazard area remaining over time",
-            description="Hazard area identified by the end of each year, minus land released by "
-            "then.",
+            title=_("Recorded hazard area remaining over time"),
+            description=_(
+                "Hazard area identified by the end of each year, minus land released by then."
+            ),
             unit="km²",
             kind="line",
             build=_hazard_remaining,
-            counts="Published hazard-area records by the year identified, less published "
-            "land-release records by the year completed.",
+            counts=_(
+                "Published hazard-area records by the year identified, less published "
+                "land-release records by the year completed."
+            ),
             decimals=1,
             counted=("hazard_areas", "land_releases"),
         ),
@@ -330,8 +357,8 @@ def format_number(value, decimals=0):
     if value is None:
         return ""
     if decimals:
-        return f"{value:,.{decimals}f}"
-    return f"{round(value):,}"
+        return number_format(value, decimals, use_l10n=True, force_grouping=True)
+    return number_format(round(value), use_l10n=True, force_grouping=True)
 
 
 def nice_ticks(maximum, count=5):
@@ -348,7 +375,9 @@ def nice_ticks(maximum, count=5):
 
 
 def _tick_label(value):
-    return f"{value:,.0f}" if value == int(value) else f"{value:,.2g}"
+    if value == int(value):
+        return number_format(int(value), use_l10n=True, force_grouping=True)
+    return number_format(float(f"{value:.2g}"), use_l10n=True)
 
 
 def _frame(title, unit, ticks, plot_height, series):

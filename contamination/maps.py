@@ -12,6 +12,8 @@ Layers: `areas` (the units, shaded by their figures), `hazards`, `releases`, `in
 from dataclasses import asdict, dataclass, field
 
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from contamination.models import (
     AdminArea,
@@ -33,7 +35,7 @@ class MapFilter:
     # Layer -> the API parameter that layer's endpoint takes the value as.
     layers: dict[str, str]
     kind: str = "choice"  # or "date"
-    everything: str = ""  # the empty choice, e.g. "All areas"
+    everything: str = ""  # the empty choice, e.g. _("All areas")
     choices: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -50,63 +52,71 @@ def filters(areas=(), organisations=()):
     everything = ("areas", "hazards", "releases", "incidents")
     described = [
         # Each kind of record by its own main date; the areas' figures count the same records.
-        MapFilter("start", "From", _same_name(*everything), kind="date"),
-        MapFilter("end", "To", _same_name(*everything), kind="date"),
+        MapFilter(
+            "start",
+            pgettext_lazy("start of a period", "From"),
+            _same_name(*everything),
+            kind="date",
+        ),
+        MapFilter(
+            "end", pgettext_lazy("end of a period", "To"), _same_name(*everything), kind="date"
+        ),
         # The areas' figures are per area already: the shading ignores the area filter.
         MapFilter(
             "area",
-            "Area",
+            _("Area"),
             _same_name("hazards", "releases", "incidents"),
             everything="All areas",
             choices=list(areas),
         ),
         MapFilter(
             "category",
-            "Hazard category",
+            _("Hazard category"),
             _same_name("areas", "hazards"),
-            everything="Both categories",
+            everything=_("Both categories"),
             choices=HazardArea.Category.choices,
         ),
         MapFilter(
             "status",
-            "Hazard area status",
+            _("Hazard area status"),
             _same_name("areas", "hazards"),
-            everything="Any status",
+            everything=_("Any status"),
             choices=HazardArea.Status.choices,
         ),
         # Incidents record the same kinds of ordnance as their `device_type`.
         MapFilter(
             "hazard_type",
-            "Hazard type",
+            _("Hazard type"),
             {"areas": "", "hazards": "", "incidents": "device_type"},
-            everything="All hazard types",
+            everything=_("All hazard types"),
             choices=HazardArea.HazardType.choices,
         ),
         MapFilter(
             "method",
-            "Release method",
+            _("Release method"),
             _same_name("areas", "releases"),
-            everything="All methods",
+            everything=_("All methods"),
             choices=LandRelease.Method.choices,
         ),
         MapFilter(
             "casualty_group",
-            "Casualties among",
+            _("Casualties among"),
             _same_name("incidents"),
-            everything="Any group, or none",
+            everything=_("Any group, or none"),
             choices=Casualty.Group.choices,
         ),
         MapFilter(
             "organisation",
-            "Organisation",
+            _("Organisation"),
             _same_name("areas", "hazards", "releases"),
-            everything="All organisations",
+            everything=_("All organisations"),
             choices=list(organisations),
         ),
     ]
     result = []
     for described_filter in described:
         data = asdict(described_filter)
+        data["label"], data["everything"] = str(data["label"]), str(data["everything"])
         data["layers"] = {
             layer: parameter or described_filter.name
             for layer, parameter in described_filter.layers.items()
@@ -118,14 +128,18 @@ def filters(areas=(), organisations=()):
 
 def labels():
     """Readable labels of the coded values the map's popups, list and legend show."""
+    coded = {
+        "category": HazardArea.Category,
+        "status": HazardArea.Status,
+        "hazard_type": HazardArea.HazardType,
+        "method": LandRelease.Method,
+        "device_type": Incident.DeviceType,
+        "activity": Incident.Activity,
+        "casualty_group": Casualty.Group,
+    }
     return {
-        "category": dict(HazardArea.Category.choices),
-        "status": dict(HazardArea.Status.choices),
-        "hazard_type": dict(HazardArea.HazardType.choices),
-        "method": dict(LandRelease.Method.choices),
-        "device_type": dict(Incident.DeviceType.choices),
-        "activity": dict(Incident.Activity.choices),
-        "casualty_group": dict(Casualty.Group.choices),
+        name: {value: str(label) for value, label in choices.choices}
+        for name, choices in coded.items()
     }
 
 
@@ -145,7 +159,16 @@ def explorer_filters():
         )
     )
     return filters(
-        areas=AdminArea.objects.units().values_list("code", "name_en"),
+        # Each unit by its name in the reader's language (AdminArea.name).
+        areas=sorted(
+            (
+                (unit.code, unit.name)
+                for unit in AdminArea.objects.units().only(
+                    "code", "name_en", "name_local", "name_ru"
+                )
+            ),
+            key=lambda choice: choice[1],
+        ),
         organisations=[
             (organisation.id, f"{organisation.name} ({organisation.acronym})")
             if organisation.acronym

@@ -21,7 +21,7 @@ from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language, gettext
 from django.views.decorators.clickjacking import xframe_options_exempt
 
@@ -507,7 +507,10 @@ def statistics(request):
             "areas": cached(
                 version,
                 "unit-choices",
-                lambda: list(AdminArea.objects.units().values("code", "name_en")),
+                lambda: sorted(
+                    ({"code": unit.code, "name": unit.name} for unit in AdminArea.objects.units()),
+                    key=lambda unit: unit["name"],
+                ),
             ),
         },
     )
@@ -533,10 +536,17 @@ def chart_for_request(request, name, version):
 @answers_as_of
 def chart_csv(request, name):
     version = data_version.current()
-    try:
-        chart, area = chart_for_request(request, name, version)
-    except BadFilter as error:
-        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+    # A CSV's header and labels stay English in every language, so that scripts reading it
+    # do not break on the reader's choice (the API's downloads do the same).
+    with translation.override("en"):
+        try:
+            chart, area = chart_for_request(request, name, version)
+        except BadFilter as error:
+            return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+        return chart_csv_response(request, chart, area, name, version)
+
+
+def chart_csv_response(request, chart, area, name, version):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     suffix = f"-{area.code}" if area else ""
     response["Content-Disposition"] = f'attachment; filename="mine-atlas-{name}{suffix}.csv"'
@@ -555,8 +565,10 @@ def chart_credit_lines(request, chart, version, area):
     """What a downloaded chart picture says under it: source, page, data version, date, demo."""
     page = reverse("contamination:statistics") + (f"?area={area.code}" if area else "")
     lines = [
-        f"Source: Mine Atlas, published records. {public_origin(request)}{page}",
-        f"Data version {data_version.as_text(version)} · drawn {timezone.localdate():%Y-%m-%d}",
+        gettext("Source: Mine Atlas, published records. %(address)s")
+        % {"address": f"{public_origin(request)}{page}"},
+        gettext("Data version %(version)s · drawn %(date)s")
+        % {"version": data_version.as_text(version), "date": f"{timezone.localdate():%Y-%m-%d}"},
     ]
     if chart.demo_note:
         lines.append(chart.demo_note)
@@ -579,6 +591,7 @@ def chart_picture(request, name, picture_format):
     document = charts.standalone_svg(chart, chart_credit_lines(request, chart, version, area))
     suffix = f"-{area.code}" if area else ""
     if picture_format == "png":
+        # cached() keys on the language too: the picture's title and credits are translated.
         key = f"chart-png:{name}:{area.code if area else '*'}:{public_origin(request)}"
         body = cached(version, key, lambda: charts.svg_to_png(document))
         response = HttpResponse(body, content_type="image/png")

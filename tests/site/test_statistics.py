@@ -124,7 +124,7 @@ class CasualtiesByDistrictTests(CacheClearing, TestCase):
         chart_url = reverse("contamination:chart-csv", args=["killed-injured"])
         csv_text = self.client.get(chart_url).content.decode()
         self.assertIn("# Demo: 1 of 2 records counted are generated demo records", csv_text)
-        note = "1 of the 2 records counted here were generated"
+        note = "1 of the 2 records counted here was generated"
         self.assertContains(self.client.get(reverse("contamination:statistics")), note)
         embed = reverse("contamination:embed-chart", args=["killed-injured"])
         self.assertContains(self.client.get(embed), note)
