@@ -5,6 +5,8 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpResponseBadRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from contamination.views import BadFilter, changelog_since, public_changes
 
@@ -13,8 +15,8 @@ FEED_LENGTH = 50
 
 class ChangesFeed(Feed):
     feed_type = Atom1Feed
-    title = "Mine Atlas: publications, corrections and retractions"
-    subtitle = (
+    title = _("Mine Atlas: publications, corrections and retractions")
+    subtitle = _(
         "Records of hazardous areas, land release and incidents, and statements, that were "
         "published, corrected, retracted, withdrawn from publication, published again or "
         "deleted."
@@ -41,19 +43,25 @@ class ChangesFeed(Feed):
         return f"{change.label}: {change.record_kind} {change.reference}"
 
     def item_description(self, change):
+        changed = "; ".join(change.changed)
         if change.kind == "published":
-            return f"Published: {change.record_kind.lower()} {change.reference} is public."
+            return gettext("Published: %(kind)s %(reference)s is public.") % {
+                "kind": str(change.record_kind).lower(),
+                "reference": change.reference,
+            }
         if change.kind == "retracted":
-            return f"Retracted. Note: {change.note}" if change.note else "Retracted."
+            if change.note:
+                return gettext("Retracted. Note: %(note)s") % {"note": change.note}
+            return gettext("Retracted.")
         if change.kind == "corrected":
-            return "Corrected: " + "; ".join(change.changed) + "."
+            return gettext("Corrected: %(changed)s.") % {"changed": changed}
         if change.kind == "withdrawn":
-            return "Withdrawn from publication: it is no longer public."
+            return gettext("Withdrawn from publication: it is no longer public.")
         if change.kind == "deleted":
-            return "Deleted: it is no longer public."
+            return gettext("Deleted: it is no longer public.")
         if change.changed:
-            return "Published again: " + "; ".join(change.changed) + "."
-        return "Published again."
+            return gettext("Published again: %(changed)s.") % {"changed": changed}
+        return gettext("Published again.")
 
     def item_link(self, change):
         # Withdrawn and deleted records have no page: point at the changelog instead.

@@ -20,6 +20,8 @@ per record type (window functions over the event table), whatever the number of 
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from contamination.models import HazardArea, Incident, LandRelease
 from contamination.querysets import PublicationStatus, seen_publicly_sql
@@ -27,43 +29,49 @@ from contamination.querysets import PublicationStatus, seen_publicly_sql
 # Fields whose change is a public correction, with the words the site uses for them.
 PUBLIC_FIELDS = {
     HazardArea: {
-        "name": "name",
-        "category": "category",
-        "status": "status",
-        "hazard_types": "hazard types",
-        "geometry": "boundary",
-        "identified_on": "date identified",
-        "surveyed_by_id": "surveyed by",
-        "geometry_precision": "boundary precision",
-        "blocked_land_use": "blocked land use",
-        "is_demo": "demo flag",
+        "name": _("name"),
+        "category": _("category"),
+        "status": _("status"),
+        "hazard_types": _("hazard types"),
+        "geometry": _("boundary"),
+        "identified_on": _("date identified"),
+        "surveyed_by_id": _("surveyed by"),
+        "geometry_precision": _("boundary precision"),
+        "blocked_land_use": _("blocked land use"),
+        "is_demo": _("demo flag"),
     },
     LandRelease: {
-        "method": "release method",
-        "geometry": "released land boundary",
-        "hazard_area_id": "hazard area released",
-        "started_on": "start date",
-        "completed_on": "completion date",
-        "organisation_id": "organisation",
-        "ap_mines_found": "anti-personnel mines found",
-        "at_mines_found": "anti-vehicle mines found",
-        "uxo_found": "UXO found",
-        "other_items_found": "other items found",
-        "is_demo": "demo flag",
+        "method": _("release method"),
+        "geometry": _("released land boundary"),
+        "hazard_area_id": _("hazard area released"),
+        "started_on": _("start date"),
+        "completed_on": _("completion date"),
+        "organisation_id": _("organisation"),
+        "ap_mines_found": _("anti-personnel mines found"),
+        "at_mines_found": _("anti-vehicle mines found"),
+        "uxo_found": _("UXO found"),
+        "other_items_found": _("other items found"),
+        "is_demo": _("demo flag"),
     },
     Incident: {
-        "occurred_on": "date",
-        "occurred_on_precision": "date precision",
-        "location": "location",
-        "location_precision": "location precision",
-        "device_type": "device type",
-        "activity": "activity",
-        "summary": "summary",
-        "is_demo": "demo flag",
+        "occurred_on": _("date"),
+        "occurred_on_precision": _("date precision"),
+        "location": _("location"),
+        "location_precision": _("location precision"),
+        "device_type": _("device type"),
+        "activity": _("activity"),
+        "summary": _("summary"),
+        "summary_az": _("summary (Azerbaijani)"),
+        "summary_ru": _("summary (Russian)"),
+        "is_demo": _("demo flag"),
     },
 }
 
-KIND_LABELS = {HazardArea: "Hazard area", LandRelease: "Land release", Incident: "Incident"}
+KIND_LABELS = {
+    HazardArea: _("Hazard area"),
+    LandRelease: _("Land release"),
+    Incident: _("Incident"),
+}
 RECORD_MODELS = (HazardArea, LandRelease, Incident)
 
 
@@ -83,12 +91,12 @@ def register(model, public_fields, label, *, name_only=()):
 
 KINDS = ("published", "corrected", "retracted", "withdrawn", "republished", "deleted")
 LABELS = {
-    "published": "Published",
-    "corrected": "Corrected",
-    "retracted": "Retracted",
-    "withdrawn": "Withdrawn from publication",
-    "republished": "Published again",
-    "deleted": "Deleted",
+    "published": _("Published"),
+    "corrected": _("Corrected"),
+    "retracted": _("Retracted"),
+    "withdrawn": _("Withdrawn from publication"),
+    "republished": _("Published again"),
+    "deleted": _("Deleted"),
 }
 # What the changelog page and the feed list: every public change after first publication.
 AFTER_PUBLICATION = ("corrected", "retracted", "withdrawn", "republished", "deleted")
@@ -126,7 +134,8 @@ class Change:
 
 # Shown as a bare field name: a boundary or free text does not fit in a sentence, and an
 # id would mean nothing to a reader.
-NAME_ONLY = {"geometry", "location", "summary", "surveyed_by_id", "organisation_id"}
+NAME_ONLY = {"geometry", "location", "summary", "summary_az", "summary_ru"}
+NAME_ONLY |= {"surveyed_by_id", "organisation_id"}
 NAME_ONLY |= {"hazard_area_id"}
 
 # How many of the newest events of a record type a limited list (home page, changelog, feed)
@@ -315,7 +324,7 @@ def _change(model, row):
         column = model._meta.get_field(name).column
         if column in NAME_ONLY:
             if row[f"changed_{column}"]:
-                changed.append(label)
+                changed.append(str(label))
         elif row[column] != row[f"before_{column}"]:
             changed.append(_describe(model, name, label, row[f"before_{column}"], row[column]))
     if before != PublicationStatus.PUBLISHED:
@@ -328,13 +337,13 @@ def _change(model, row):
 
 def _value(model, name, value):
     if value is None or value == "" or value == []:
-        return "not stated"
+        return gettext("not stated")
     field = model._meta.get_field(name)
     choices = dict(getattr(field, "base_field", field).choices or [])
     if isinstance(value, list):
         return ", ".join(str(choices.get(item, item)) for item in value)
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return gettext("yes") if value else gettext("no")
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(choices.get(value, value))
@@ -342,7 +351,11 @@ def _value(model, name, value):
 
 def _describe(model, name, label, before, after):
     """'category from X to Y' in plain words; previous values were public, so may be shown."""
-    return f"{label} from {_value(model, name, before)} to {_value(model, name, after)}"
+    return gettext("%(field)s from %(before)s to %(after)s") % {
+        "field": label,
+        "before": _value(model, name, before),
+        "after": _value(model, name, after),
+    }
 
 
 # --- The API's /changes/ -----------------------------------------------------------------

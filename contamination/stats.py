@@ -26,6 +26,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, ExtractYear
+from django.utils.translation import gettext_lazy as _
 
 from contamination.models import Casualty, HazardArea, Incident, LandRelease
 
@@ -261,7 +262,7 @@ class AreaYearCasualties:
 
 # Incidents whose point falls in no unit of the loaded boundaries (e.g. a unit the boundary
 # source does not have) are still counted, under this label, never dropped.
-NO_UNIT_LABEL = "Not in a unit of the boundaries"
+NO_UNIT_LABEL = _("Not in a unit of the boundaries")
 
 
 def casualties_by_area_and_year(incidents):
@@ -505,7 +506,7 @@ def release_by(land_releases, group_by):
     return [
         ReleaseGroup(
             key=row["group_key"],
-            label=row["group_label"] or "Not recorded",
+            label=row["group_label"] or _("Not recorded"),
             cancelled_km2=_km2(row["cancelled"]),
             reduced_km2=_km2(row["reduced"]),
             cleared_km2=_km2(row["cleared"]),
@@ -538,7 +539,7 @@ def items_found_by(land_releases, group_by):
     return [
         ItemsGroup(
             key=row["group_key"],
-            label=row["group_label"] or "Not recorded",
+            label=row["group_label"] or _("Not recorded"),
             ap_mines=row["ap"],
             at_mines=row["at"],
             uxo=row["uxo"],
@@ -572,7 +573,7 @@ def casualties_by(incidents, group_by):
     return [
         CasualtyGroup(
             key=row["group_key"],
-            label=choices.get(row["group_label"], row["group_label"]) or "Not recorded",
+            label=choices.get(row["group_label"], row["group_label"]) or _("Not recorded"),
             killed=row["killed"],
             injured=row["injured"],
         )

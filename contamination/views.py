@@ -116,7 +116,10 @@ def parse_area(request):
         return None
     area = AdminArea.objects.with_code(code).first()
     if area is None:
-        raise BadFilter(f"No area has the code {code!r}. Area codes look like AZ-AGM.")
+        raise BadFilter(
+            gettext("No area has the code %(code)s. Area codes look like AZ-AGM.")
+            % {"code": repr(code)}
+        )
     return area
 
 
@@ -127,7 +130,10 @@ def parse_date(request, name):
     try:
         return datetime.date.fromisoformat(value)
     except ValueError:
-        raise BadFilter(f"{name} must be a date written YYYY-MM-DD, not {value!r}.") from None
+        raise BadFilter(
+            gettext("%(name)s must be a date written YYYY-MM-DD, not %(value)s.")
+            % {"name": name, "value": repr(value)}
+        ) from None
 
 
 def bad_request(request, message):
@@ -658,7 +664,10 @@ def changelog_since(request):
     """The day `?since=YYYY-MM-DD` names (None when absent); raises BadFilter."""
     since = parse_date(request, "since")
     if since and since > timezone.localdate():
-        raise BadFilter(f"since is in the future ({since:%Y-%m-%d}); give a past date.")
+        raise BadFilter(
+            gettext("since is in the future (%(date)s); give a past date.")
+            % {"date": f"{since:%Y-%m-%d}"}
+        )
     return since
 
 

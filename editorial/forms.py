@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
 
 from editorial.models import ReaderReport
 from editorial.subjects import UnknownSubject, resolve_subject
@@ -11,7 +13,7 @@ class ReaderReportForm(forms.ModelForm):
     subject = forms.CharField(required=False, widget=forms.HiddenInput, max_length=120)
     website = forms.CharField(
         required=False,
-        label="Leave this field empty",
+        label=_("Leave this field empty"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
@@ -19,15 +21,19 @@ class ReaderReportForm(forms.ModelForm):
         model = ReaderReport
         fields = ["kind", "message", "contact", "page"]
         labels = {
-            "kind": "What are you sending?",
-            "message": "Your message",
-            "contact": "How to reach you (optional)",
+            "kind": _("What are you sending?"),
+            "message": _("Your message"),
+            "contact": _("How to reach you (optional)"),
         }
         help_texts = {
-            "message": "Say what is wrong and, if you can, where the right figure or fact is "
-            "published. Please do not name victims.",
-            "contact": "An e-mail address, a phone number or nothing. Only editors see it; "
-            "leave it empty to stay anonymous.",
+            "message": _(
+                "Say what is wrong and, if you can, where the right figure or fact is "
+                "published. Please do not name victims."
+            ),
+            "contact": _(
+                "An e-mail address, a phone number or nothing. Only editors see it; "
+                "leave it empty to stay anonymous."
+            ),
         }
         widgets = {
             "kind": forms.RadioSelect,
@@ -38,10 +44,11 @@ class ReaderReportForm(forms.ModelForm):
     def clean_message(self):
         message = self.cleaned_data["message"].strip()
         if len(message) < 10:
-            raise forms.ValidationError("Please write at least a few words (10 characters).")
+            raise forms.ValidationError(_("Please write at least a few words (10 characters)."))
         if len(message) > 5000:
             raise forms.ValidationError(
-                f"Please keep it under 5,000 characters (this has {len(message):,})."
+                _("Please keep it under 5,000 characters (this has %(length)s).")
+                % {"length": number_format(len(message), force_grouping=True)}
             )
         return message
 
@@ -58,8 +65,10 @@ class ReaderReportForm(forms.ModelForm):
             return resolve_subject(key)
         except UnknownSubject:
             raise forms.ValidationError(
-                "The page this report is about is not public (any more); please describe it "
-                "in your message instead."
+                _(
+                    "The page this report is about is not public (any more); please describe "
+                    "it in your message instead."
+                )
             ) from None
 
     def is_bot(self):

@@ -2,6 +2,8 @@
 matched in any script or spelling (see matching.py). Public rows only, like every page."""
 
 from django.shortcuts import render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from contamination.models import AdminArea, HazardArea, Incident, LandRelease, Organisation
 from contamination.querysets import PublicationStatus
@@ -23,7 +25,7 @@ def groups(query):
     return [
         (
             "areas",
-            "Areas",
+            _("Areas"),
             matching(
                 AdminArea.objects.defer("geometry"),
                 query,
@@ -34,31 +36,35 @@ def groups(query):
                 "code",
             ),
         ),
-        ("statements", "Statements", Statement.objects.published().with_speaker().search(query)),
+        ("statements", _("Statements"), Statement.objects.published().with_speaker().search(query)),
         (
             "people",
-            "People",
+            _("People"),
             matching(Person.objects.published(), query, "name", words_of("name_variants")),
         ),
         (
             "organisations",
-            "Organisations",
+            _("Organisations"),
             matching(public_organisations(), query, "name", "acronym"),
         ),
         (
             "incidents",
-            "Incidents",
+            _("Incidents"),
             matching(
                 Incident.objects.published().select_related("admin_area").defer("location"),
                 query,
                 "reference",
                 "summary",
+                "summary_az",
+                "summary_ru",
                 "admin_area__name_en",
+                "admin_area__name_local",
+                "admin_area__name_ru",
             ),
         ),
         (
             "hazard_areas",
-            "Hazardous areas",
+            _("Hazardous areas"),
             matching(
                 HazardArea.objects.published().select_related("admin_area").defer("geometry"),
                 query,
@@ -68,7 +74,7 @@ def groups(query):
         ),
         (
             "land_releases",
-            "Land releases",
+            _("Land releases"),
             matching(
                 LandRelease.objects.published().select_related("admin_area").defer("geometry"),
                 query,
@@ -82,11 +88,13 @@ def search(request):
     query = request.GET.get("q", "").strip()
     context = {"query": query, "groups": [], "total": 0, "max_length": MAX_QUERY_LENGTH}
     if len(query) > MAX_QUERY_LENGTH:
-        context["error"] = f"Please search for at most {MAX_QUERY_LENGTH} characters."
+        context["error"] = gettext("Please search for at most %(count)s characters.") % {
+            "count": MAX_QUERY_LENGTH
+        }
         return render(request, "search/results.html", context, status=400)
     if len(query) < 2:
         if query:
-            context["error"] = "Please type at least two letters."
+            context["error"] = gettext("Please type at least two letters.")
         return render(request, "search/results.html", context)
     for key, heading, queryset in groups(query):
         count = queryset.count()

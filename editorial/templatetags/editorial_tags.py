@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext
 
 from editorial.forms import ReaderReportForm
 from editorial.subjects import subject_key
@@ -15,8 +16,22 @@ def report_form(context, subject=None, label=""):
     form = ReaderReportForm(initial={"subject": key, "page": request.path})
     return {
         "form": form,
-        "label": label or (str(subject) if subject is not None else "this page"),
+        "label": label or (reader_label(subject) if subject is not None else gettext("this page")),
         "csrf_token": context.get("csrf_token"),
         "subject_key": key,
         "request": request,
     }
+
+
+def reader_label(subject):
+    """What the form is about, in the reader's language: "Incident IN-12", "Ağdam"."""
+    from contamination.history import KIND_LABELS
+
+    kind = KIND_LABELS.get(type(subject))
+    if kind is not None:
+        return f"{kind} {subject.reference}"
+    for attribute in ("shown_label", "name"):
+        text = getattr(subject, attribute, None)
+        if isinstance(text, str) and text:
+            return text
+    return str(subject)
