@@ -5,6 +5,8 @@
  * request is tried again after a back-off (the server's Retry-After when it gives one), and
  * what finally fails is said in words a reader understands, not the framework's text. */
 
+import { fill, PAGE_LANGUAGE } from "./format.js";
+
 const RETRIED = new Set([429, 500, 502, 503, 504]);
 
 function sleep(milliseconds, signal) {
@@ -15,7 +17,7 @@ function sleep(milliseconds, signal) {
         "abort",
         () => {
           clearTimeout(timer);
-          reject(new DOMException("The request was cancelled.", "AbortError"));
+          reject(new DOMException(gettext("The request was cancelled."), "AbortError"));
         },
         { once: true },
       );
@@ -32,10 +34,12 @@ function backOff(response, attempt, maxDelaySeconds) {
 
 function failure(status) {
   if (status === 429) {
-    return "The site is answering many requests just now. The map tried again; wait a minute, then move the map or reload the page.";
+    return gettext(
+      "The site is answering many requests just now. The map tried again; wait a minute, then move the map or reload the page.",
+    );
   }
-  if (status == null) return "The site could not be reached. Check the connection, then reload the page.";
-  return `The site could not answer (error ${status}). Try again in a moment.`;
+  if (status == null) return gettext("The site could not be reached. Check the connection, then reload the page.");
+  return fill(gettext("The site could not answer (error %(status)s). Try again in a moment."), { status });
 }
 
 /* The API's own message for a request it refuses (400: it names the parameter). */
@@ -47,7 +51,7 @@ async function refusal(response) {
       .map(([name, problems]) => `${name}: ${[].concat(problems).join(" ")}`)
       .join(" ");
   } catch (ignored) {
-    return `The site refused the request (error ${response.status}).`;
+    return fill(gettext("The site refused the request (error %(status)s)."), { status: response.status });
   }
 }
 
@@ -59,7 +63,9 @@ export async function fetchWithRetry(url, { signal, accept, retry = {}, onRetry 
   for (let attempt = 0; ; attempt += 1) {
     let response = null;
     try {
-      response = await fetch(url, { signal, headers: { Accept: accept || "application/json" } });
+      // The API's names and labels in the page's language (it reads Accept-Language).
+      const headers = { Accept: accept || "application/json", "Accept-Language": PAGE_LANGUAGE };
+      response = await fetch(url, { signal, headers });
     } catch (error) {
       if (error.name === "AbortError") throw error;
     }

@@ -13,7 +13,7 @@
  */
 
 import { fetchCollection, fetchRecord, Requests } from "./api.js";
-import { escapeHtml, formatNumber } from "./format.js";
+import { casualtyText, escapeHtml, fill, formatNumber } from "./format.js";
 import { emptyFilters, FilterForm, LAYERS, readState, stateQuery } from "./filters.js";
 import {
   areasUrl,
@@ -102,7 +102,7 @@ class AtlasMap {
       touchZoom: interactive,
     }));
     map.attributionControl.setPrefix("");
-    map.attributionControl.addAttribution("Boundaries: Natural Earth");
+    map.attributionControl.addAttribution(gettext("Boundaries: Natural Earth"));
     if (this.config.tileUrl) {
       // Optional background: the boundaries below keep the map readable if tiles fail.
       L.tileLayer(this.config.tileUrl, { attribution: this.config.tileAttribution, maxZoom: 18 }).addTo(map);
@@ -233,7 +233,7 @@ class AtlasMap {
       this.renderLegend();
     } catch (error) {
       if (error.name === "AbortError") return;
-      this.setStatus("The boundaries could not be loaded: " + error.message);
+      this.setStatus(gettext("The boundaries could not be loaded:") + " " + error.message);
       // The records do not wait for boundaries that will not come.
       if (!this.fitted) {
         this.fitted = true;
@@ -290,10 +290,10 @@ class AtlasMap {
       pane: definition.pane,
       highlighted: this.highlighted,
       retry: this.config.retry,
-      onRetry: () => this.setStatus("The site is busy; trying again…"),
+      onRetry: () => this.setStatus(gettext("The site is busy; trying again…")),
       onError: (error) => {
         this.tileError = error.message;
-        this.setStatus("Some of the records could not be loaded: " + error.message);
+        this.setStatus(gettext("Some of the records could not be loaded:") + " " + error.message);
       },
     });
     return this.layers[name];
@@ -328,7 +328,9 @@ class AtlasMap {
     names.forEach((name) => {
       this.element.setAttribute("data-count-" + name, this.counts[name] == null ? "" : String(this.counts[name]));
     });
-    this.setStatus(this.tileError ? "Some of the records could not be loaded: " + this.tileError : this.statusText());
+    this.setStatus(
+      this.tileError ? gettext("Some of the records could not be loaded:") + " " + this.tileError : this.statusText(),
+    );
     this.renderList();
     this.reopenPopup();
   }
@@ -346,9 +348,9 @@ class AtlasMap {
   statusText() {
     const parts = Object.entries(RECORD_LAYERS)
       .filter(([name]) => this.counts[name] != null)
-      .map(([name, definition]) => formatNumber(this.counts[name]) + " " + definition.noun);
-    if (!parts.length) return "No record layers shown.";
-    return "In view: " + parts.join(", ") + ".";
+      .map(([name, definition]) => fill(definition.counted(this.counts[name]), { count: formatNumber(this.counts[name]) }));
+    if (!parts.length) return gettext("No record layers shown.");
+    return fill(gettext("In view: %(layers)s."), { layers: parts.join(", ") });
   }
 
   /* --- Popups ---------------------------------------------------------------------------- */
@@ -375,7 +377,7 @@ class AtlasMap {
       const single = props.count === 1 && props.incident != null ? recordUrl(this.config, name, props.incident) : null;
       popup.setContent(clusterPopup(props, single));
     } else {
-      popup.setContent("Loading the record…");
+      popup.setContent(escapeHtml(gettext("Loading the record…")));
     }
     this.replacing = true;
     popup.openOn(this.map);
@@ -394,7 +396,7 @@ class AtlasMap {
         if (!this.map.hasLayer(popup)) return;
         popup.setContent(recordPopup(name, feature, recordUrl(this.config, name, props.id), this.config.labels || {}));
       } catch (error) {
-        popup.setContent(escapeHtml("The record could not be loaded: " + error.message));
+        popup.setContent(escapeHtml(gettext("The record could not be loaded:") + " " + error.message));
         return;
       }
     }
@@ -430,11 +432,13 @@ class AtlasMap {
 
   describe({ name, props }) {
     if (isCluster(props)) {
-      const what = props.count === 1 ? "One incident" : formatNumber(props.count) + " incidents";
-      return { title: what, detail: `${formatNumber(props.killed)} killed, ${formatNumber(props.injured)} injured` };
+      const what = fill(ngettext("%(count)s incident", "%(count)s incidents", props.count), {
+        count: formatNumber(props.count),
+      });
+      return { title: what, detail: casualtyText(props) };
     }
     const lines = RECORD_LINES[name](props, this.config.labels || {}).filter(Boolean);
-    if (props.is_demo) lines.push("Demo record");
+    if (props.is_demo) lines.push(gettext("Demo record"));
     return { title: recordTitle(props, props.id), detail: lines.join(" · ") };
   }
 

@@ -5,6 +5,7 @@
  * over them. */
 
 import { layerQuery } from "./filters.js";
+import "./format.js"; // the catalogue's fallback before the titles below are looked up
 
 // Below this map zoom the incident tiles hold clusters. The map draws the API's tiles as 512 px
 // (its tiles of zoom z at map zoom z + 1), and those of zoom 10 on hold single incidents.
@@ -41,8 +42,8 @@ const incidentLook = {
 
 export const RECORD_LAYERS = {
   hazards: {
-    noun: "hazard areas",
-    title: "Hazard areas",
+    counted: (count) => ngettext("%(count)s hazard area", "%(count)s hazard areas", count),
+    title: gettext("Hazard areas"),
     endpoint: "hazardAreas",
     tiles: "hazard-areas",
     recordUrl: "hazardAreas",
@@ -50,8 +51,8 @@ export const RECORD_LAYERS = {
     look: hazardLook,
   },
   releases: {
-    noun: "land releases",
-    title: "Land releases",
+    counted: (count) => ngettext("%(count)s land release", "%(count)s land releases", count),
+    title: gettext("Land releases"),
     endpoint: "landReleases",
     tiles: "land-releases",
     recordUrl: "landReleases",
@@ -59,8 +60,8 @@ export const RECORD_LAYERS = {
     look: releaseLook,
   },
   incidents: {
-    noun: "incidents",
-    title: "Incidents",
+    counted: (count) => ngettext("%(count)s incident", "%(count)s incidents", count),
+    title: gettext("Incidents"),
     endpoint: "incidents",
     tiles: "incidents",
     recordUrl: "incidents",

@@ -1,6 +1,6 @@
 /* The legend of what the map shows now, built from the same colours as the layers. */
 
-import { formatNumber, label } from "./format.js";
+import { fill, formatNumber, label } from "./format.js";
 import {
   CATEGORY_COLOURS,
   CHOROPLETH,
@@ -46,8 +46,8 @@ export function renderLegend(box, state, limits, labels) {
     const share = state.measure === "share_pct";
     parts.push(
       ...section(
-        share ? "Share of each area that is hazardous" : "Hazard area still to release, per area",
-        choroplethEntries(limits, share ? "% of the area" : "km²"),
+        share ? gettext("Share of each area that is hazardous") : gettext("Hazard area still to release, per area"),
+        choroplethEntries(limits, share ? gettext("% of the area") : "km²"),
       ),
     );
   }
@@ -55,19 +55,23 @@ export function renderLegend(box, state, limits, labels) {
     const entries = Object.entries(CATEGORY_COLOURS).map(([key, colour]) =>
       entry(colour, label(labels, "category", key)),
     );
-    parts.push(...section("Hazardous areas", entries));
+    parts.push(...section(gettext("Hazardous areas"), entries));
   }
   if (state.layers.includes("releases")) {
     const entries = Object.entries(METHOD_COLOURS).map(([key, colour]) =>
       entry(colour, label(labels, "method", key), "swatch-dashed"),
     );
-    parts.push(...section("Released land", entries));
+    parts.push(...section(gettext("Released land"), entries));
   }
   if (state.layers.includes("incidents")) {
     parts.push(
-      ...section("Incidents", [
-        entry(INCIDENT_COLOUR, `one incident (zoom ${CLUSTER_BELOW_ZOOM} and closer)`, "swatch-round"),
-        entry(INCIDENT_COLOUR, "several incidents nearby, counted", "swatch-round", "swatch-large"),
+      ...section(gettext("Incidents"), [
+        entry(
+          INCIDENT_COLOUR,
+          fill(gettext("one incident (zoom %(zoom)s and closer)"), { zoom: CLUSTER_BELOW_ZOOM }),
+          "swatch-round",
+        ),
+        entry(INCIDENT_COLOUR, gettext("several incidents nearby, counted"), "swatch-round", "swatch-large"),
       ]),
     );
   }

@@ -5,7 +5,7 @@
  * highlights its feature on the map; activating it (Enter, Space or a click) opens its popup
  * and moves the focus into it; closing the popup (Escape) brings the focus back. */
 
-import { formatNumber } from "./format.js";
+import { fill, formatNumber } from "./format.js";
 
 const MOST_ITEMS = 200; // a longer list is no help: past it, the note says to zoom in
 
@@ -55,14 +55,17 @@ export class RecordList {
         return item;
       }),
     );
-    if (loading) this.note.textContent = "Loading the records in view…";
-    else if (!entries.length) this.note.textContent = "No record in view. Zoom out or change the filters.";
+    if (loading) this.note.textContent = gettext("Loading the records in view…");
+    else if (!entries.length) this.note.textContent = gettext("No record in view. Zoom out or change the filters.");
     else if (entries.length > shown.length) {
-      this.note.textContent =
-        `The first ${formatNumber(shown.length)} of ${formatNumber(entries.length)} ` +
-        "records in view. Zoom in or filter to list the others.";
+      this.note.textContent = fill(
+        gettext("The first %(shown)s of %(count)s records in view. Zoom in or filter to list the others."),
+        { shown: formatNumber(shown.length), count: formatNumber(entries.length) },
+      );
     } else {
-      this.note.textContent = `${formatNumber(entries.length)} in view, as on the map.`;
+      this.note.textContent = fill(gettext("%(count)s in view, as on the map."), {
+        count: formatNumber(entries.length),
+      });
     }
     // A reload keeps the reader's place: the same record keeps the focus.
     if (focused) this.focus(focused);

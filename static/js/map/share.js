@@ -27,7 +27,7 @@ export function renderShare(state, config, map) {
       .map((name) => downloadItem(name, state, config));
     if (!items.length) {
       const none = document.createElement("li");
-      none.textContent = "Turn on a record layer to download it.";
+      none.textContent = gettext("Turn on a record layer to download it.");
       items.push(none);
     }
     downloads.replaceChildren(...items);
@@ -38,7 +38,7 @@ export function renderShare(state, config, map) {
   if (embed) {
     embed.value =
       `<iframe src="${window.location.origin}${config.embedUrl}?${escapeHtml(query)}" ` +
-      'width="100%" height="480" style="border:0" title="Mine Atlas map" loading="lazy"></iframe>';
+      `width="100%" height="480" style="border:0" title="${escapeHtml(gettext("Mine Atlas map"))}" loading="lazy"></iframe>`;
   }
   const full = document.getElementById("embed-open-full");
   if (full) full.href = config.pageUrl + "?" + query;
