@@ -2,6 +2,7 @@
 
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views import defaults
 
 from contamination import data_version, history
@@ -34,7 +35,11 @@ def not_found(request, exception):
     the site's page elsewhere."""
     if request.path.startswith("/api/"):
         return JsonResponse(
-            {"detail": "No such address in the API. Every resource is listed at /api/v1/."},
+            {
+                "detail": gettext(
+                    "No such address in the API. Every resource is listed at /api/v1/."
+                )
+            },
             status=404,
         )
     return defaults.page_not_found(request, exception)

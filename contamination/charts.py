@@ -380,12 +380,17 @@ def _tick_label(value):
     return number_format(float(f"{value:.2g}"), use_l10n=True)
 
 
+def chart_label(title):
+    """What a screen reader announces for a chart: its title, and that its table follows."""
+    return gettext("%(title)s (the data table follows)") % {"title": title}
+
+
 def _frame(title, unit, ticks, plot_height, series):
     top = TOP
     scale = plot_height / ticks[-1]
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-label="{escape(title)} (the data table follows)" class="chart-svg" '
+        f'aria-label="{escape(chart_label(title))}" class="chart-svg" '
         'font-family="system-ui, sans-serif" font-size="13">',
         f"<title>{escape(title)}</title>",
     ]

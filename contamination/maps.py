@@ -35,7 +35,7 @@ class MapFilter:
     # Layer -> the API parameter that layer's endpoint takes the value as.
     layers: dict[str, str]
     kind: str = "choice"  # or "date"
-    everything: str = ""  # the empty choice, e.g. _("All areas")
+    everything: str = ""  # the empty choice, e.g. "All areas"
     choices: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -66,7 +66,7 @@ def filters(areas=(), organisations=()):
             "area",
             _("Area"),
             _same_name("hazards", "releases", "incidents"),
-            everything="All areas",
+            everything=_("All areas"),
             choices=list(areas),
         ),
         MapFilter(

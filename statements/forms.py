@@ -54,6 +54,13 @@ class PartialDateField(forms.Field):
         return parse_filter_date(value, end=self.end)
 
 
+class MetricChoiceField(forms.ModelChoiceField):
+    """Metrics by their label in the reader's language."""
+
+    def label_from_instance(self, obj):
+        return obj.shown_label
+
+
 class StatementFilterForm(forms.Form):
     q = forms.CharField(label=_("Text contains"), required=False, max_length=200)
     speaker = forms.ModelChoiceField(
@@ -80,7 +87,7 @@ class StatementFilterForm(forms.Form):
     side = forms.CharField(
         label=_("Side"), required=False, max_length=3, validators=[side_validator]
     )
-    metric = forms.ModelChoiceField(
+    metric = MetricChoiceField(
         label=_("Figure about"),
         queryset=Metric.objects.filter(claims__statement__publication_status="published")
         .distinct()

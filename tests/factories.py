@@ -206,7 +206,12 @@ def make_metric(**kwargs):
     from statements.models import Metric
 
     kwargs.setdefault("code", f"metric_{next(_sequence)}")
-    kwargs.setdefault("label", "Land released since a date")
+    if "label" not in kwargs:  # the default metric has its words in every language
+        kwargs.update(
+            label="Land released since a date",
+            label_az="Müəyyən tarixdən bəri azad edilmiş ərazi",
+            label_ru="Земли, высвобожденные с указанной даты",
+        )
     kwargs.setdefault("unit", "km2")
     metric = Metric(**kwargs)
     metric.full_clean()

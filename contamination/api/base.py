@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils.translation import gettext
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -143,7 +144,9 @@ class StrictQueryMixin:
     def unknown_parameters(self, request):
         """{name: [message]} for each parameter this view does not take."""
         allowed = self.allowed_parameters()
-        message = f"Unknown parameter. Accepted here: {', '.join(sorted(allowed))}."
+        message = gettext("Unknown parameter. Accepted here: %(names)s.") % {
+            "names": ", ".join(sorted(allowed))
+        }
         return {name: [message] for name in request.GET if name not in allowed}
 
     def parameter_errors(self, request):
@@ -157,15 +160,18 @@ class StrictQueryMixin:
             if name in errors:
                 continue
             if len(values) > 1 and name not in self.multi_valued:
-                errors[name] = ["Given more than once; give it once."]
+                errors[name] = [gettext("Given more than once; give it once.")]
             elif any(value == "" for value in values):
-                errors[name] = ["Empty. Give a value, or leave the parameter out."]
+                errors[name] = [gettext("Empty. Give a value, or leave the parameter out.")]
             elif name in self.multi_valued | COMMA_LISTS and any(
                 item.strip() == "" for value in values for item in value.split(",")
             ):
-                errors[name] = ["An empty item in the comma-separated list."]
+                errors[name] = [gettext("An empty item in the comma-separated list.")]
             elif name == LANGUAGE_PARAMETER and values[0] not in language_codes():
-                errors[name] = [f"Unknown language; use {', '.join(language_codes())}."]
+                errors[name] = [
+                    gettext("Unknown language; use %(codes)s.")
+                    % {"codes": ", ".join(language_codes())}
+                ]
         return errors
 
     def reject_bad_parameters(self, request):
@@ -198,7 +204,10 @@ class PublicAPIView(StrictQueryMixin, GenericAPIView):
         errors = self.parameter_errors(request)
         output = request.GET.get("format", self.formats[0])
         if "format" not in errors and output not in self.formats:
-            errors["format"] = [f"Unknown format {output[:20]!r}; use {', '.join(self.formats)}."]
+            errors["format"] = [
+                gettext("Unknown format %(format)s; use %(formats)s.")
+                % {"format": repr(output[:20]), "formats": ", ".join(self.formats)}
+            ]
         if errors:
             raise ValidationError(errors)
         return output
@@ -215,13 +224,16 @@ class PublicAPIView(StrictQueryMixin, GenericAPIView):
         page = positive_int(request, "page", 1, None)
         size = positive_int(request, "page_size", self.default_page_size, self.max_page_size)
         if page > MAX_PAGE:  # no such page; its offset would not even fit in SQL's bigint
-            raise NotFound(f"Page {page} is past the last page.")
+            raise NotFound(gettext("Page %(page)s is past the last page.") % {"page": page})
         return page, size
 
     def page_links(self, request, page, size, count):
         last = max(1, -(-count // size))
         if page > last:
-            raise NotFound(f"Page {page} is past the last page ({last}).")
+            raise NotFound(
+                gettext("Page %(page)s is past the last page (%(last)s).")
+                % {"page": page, "last": last}
+            )
         return self.neighbour_links(request, page, page < last)
 
     def neighbour_links(self, request, page, more):
@@ -240,10 +252,13 @@ def positive_int(request, name, default, maximum):
     if text is None or text == "":
         return default
     if not text.isdigit() or int(text) < 1:
-        raise bad_request(name, f"Expected a whole number from 1, got {text[:20]!r}.")
+        raise bad_request(
+            name,
+            gettext("Expected a whole number from 1, got %(value)s.") % {"value": repr(text[:20])},
+        )
     value = int(text)
     if maximum and value > maximum:
-        raise bad_request(name, f"At most {maximum}.")
+        raise bad_request(name, gettext("At most %(maximum)s.") % {"maximum": maximum})
     return value
 
 
@@ -251,10 +266,14 @@ def zoom_level(request, *, required=False):
     text = request.GET.get("zoom")
     if text is None or text == "":
         if required:
-            raise bad_request("zoom", "Required: the web-map zoom level, 0 to 22.")
+            raise bad_request("zoom", gettext("Required: the web-map zoom level, 0 to 22."))
         return None
     if not text.isdigit() or int(text) > 22:
-        raise bad_request("zoom", f"Expected a whole number from 0 to 22, got {text[:20]!r}.")
+        raise bad_request(
+            "zoom",
+            gettext("Expected a whole number from 0 to 22, got %(value)s.")
+            % {"value": repr(text[:20])},
+        )
     return int(text)
 
 

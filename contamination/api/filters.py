@@ -16,6 +16,8 @@ from django.apps import apps
 from django.contrib.gis.geos import Polygon
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError as DRFValidationError
@@ -44,14 +46,14 @@ class IsoDateField(forms.DateField):
     """A calendar date written YYYY-MM-DD, nothing looser (no 10/11/12 ambiguity)."""
 
     input_formats = ["%Y-%m-%d"]
-    default_error_messages = {"invalid": "Enter a date as YYYY-MM-DD, e.g. 2023-05-31."}
+    default_error_messages = {"invalid": _("Enter a date as YYYY-MM-DD, e.g. 2023-05-31.")}
 
 
 class IsoDateTimeField(forms.DateTimeField):
     """An ISO 8601 date-time (or date); without a zone it is read as UTC."""
 
     default_error_messages = {
-        "invalid": "Enter an ISO 8601 date-time, e.g. 2024-05-01T12:00:00Z, or a date."
+        "invalid": _("Enter an ISO 8601 date-time, e.g. 2024-05-01T12:00:00Z, or a date.")
     }
 
     def to_python(self, value):
@@ -77,24 +79,31 @@ class BBoxField(forms.CharField):
         parts = value.split(",")
         if len(parts) != 4:
             raise ValidationError(
-                f"Expected 4 numbers minLon,minLat,maxLon,maxLat; got {len(parts)} values."
+                gettext("Expected 4 numbers minLon,minLat,maxLon,maxLat; got %(count)s values.")
+                % {"count": len(parts)}
             )
         numbers = []
         for part in parts:
             try:
                 number = float(part)
             except ValueError:
-                raise ValidationError(f"{part.strip()[:30]!r} is not a number.") from None
+                raise ValidationError(
+                    gettext("%(value)s is not a number.") % {"value": repr(part.strip()[:30])}
+                ) from None
             if not math.isfinite(number):
-                raise ValidationError("Coordinates must be finite numbers (no nan, inf, 1e309).")
+                raise ValidationError(
+                    gettext("Coordinates must be finite numbers (no nan, inf, 1e309).")
+                )
             numbers.append(number)
         min_lon, min_lat, max_lon, max_lat = numbers
         if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180):
-            raise ValidationError("Longitudes must lie between -180 and 180.")
+            raise ValidationError(gettext("Longitudes must lie between -180 and 180."))
         if not (-90 <= min_lat <= 90 and -90 <= max_lat <= 90):
-            raise ValidationError("Latitudes must lie between -90 and 90.")
+            raise ValidationError(gettext("Latitudes must lie between -90 and 90."))
         if min_lon > max_lon or min_lat > max_lat:
-            raise ValidationError("The minimum must not exceed the maximum (minLon,minLat,...).")
+            raise ValidationError(
+                gettext("The minimum must not exceed the maximum (minLon,minLat,...).")
+            )
         return Polygon.from_bbox(numbers)
 
 
@@ -112,14 +121,14 @@ class PlainTextField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value).strip()
         if CONTROL_CHARACTERS.search(value):
-            raise ValidationError("Control characters are not allowed in a search.")
+            raise ValidationError(gettext("Control characters are not allowed in a search."))
         if value[:1] in "{[":
             try:
                 json.loads(value)
             except ValueError:
                 pass
             else:
-                raise ValidationError("Expected plain text, not a JSON object or list.")
+                raise ValidationError(gettext("Expected plain text, not a JSON object or list."))
         return value
 
 
@@ -266,14 +275,18 @@ class FilterForm(forms.Form):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
         if start and end and start > end:
-            self.add_error("end", "The end date comes before the start date.")
+            self.add_error("end", gettext("The end date comes before the start date."))
         self.areas = {}
         for name in ("area", "parent"):
             code = data.get(name)
             if code:
                 self.areas[name] = AdminArea.objects.with_code(code).first()
                 if self.areas[name] is None:
-                    self.add_error(name, f"No area has the code {code!r} (see /api/v1/areas/).")
+                    self.add_error(
+                        name,
+                        gettext("No area has the code %(code)s (see /api/v1/areas/).")
+                        % {"code": repr(code)},
+                    )
         return data
 
 

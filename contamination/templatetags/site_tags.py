@@ -7,7 +7,7 @@ from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
-from config.language import in_reader_language
+from config.language import in_reader_language as language_of
 
 register = template.Library()
 
@@ -52,7 +52,7 @@ def absolute_url(context, path):
 def translated_text(obj, field):
     """An editor's public text in the reader's language, or the English original marked as
     such with a visible note when nobody has translated it yet."""
-    text, language = in_reader_language(obj, field)
+    text, language = language_of(obj, field)
     if language == translation.get_language() or not text:
         return linebreaksbr(text)
     return format_html(
@@ -61,3 +61,13 @@ def translated_text(obj, field):
         linebreaksbr(text),
         gettext("Not yet translated: shown in the original (English)."),
     )
+
+
+@register.simple_tag
+def in_reader_language(obj, field):
+    """A short editor's text (a label) in the reader's language, or the English original
+    marked `lang="en"` (no note: a label in a list or a heading cannot carry one)."""
+    text, language = language_of(obj, field)
+    if language == translation.get_language():
+        return text
+    return format_html('<span lang="{}">{}</span>', language, text)

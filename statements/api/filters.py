@@ -11,6 +11,8 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 from contamination.api.filters import (
@@ -55,7 +57,7 @@ def pattern_filter(pattern, message, **kwargs):
 def key_filter(help_text, **kwargs):
     return pattern_filter(
         KEY_PATTERN,
-        "Expected a key of letters, digits, '-' and '_'.",
+        _("Expected a key of letters, digits, '-' and '_'."),
         help_text=help_text,
         **kwargs,
     )
@@ -64,7 +66,7 @@ def key_filter(help_text, **kwargs):
 def side_filter(field_name):
     return pattern_filter(
         SIDE_PATTERN,
-        "Expected the lower-case ISO 3166-1 code of a country (e.g. 'az') or 'int'.",
+        _("Expected the lower-case ISO 3166-1 code of a country (e.g. 'az') or 'int'."),
         field_name=field_name,
         help_text="Whose side the speaker speaks for: a lower-case country code such as "
         "`az` or `am`, or `int` for international organisations, courts and NGOs.",
@@ -89,7 +91,7 @@ class RangeForm(forms.Form):
         data = super().clean()
         for start, end in self.ranges:
             if data.get(start) and data.get(end) and data[start] > data[end]:
-                self.add_error(end, f"Comes before `{start}`.")
+                self.add_error(end, gettext("Comes before `%(start)s`.") % {"start": start})
         return data
 
 
@@ -114,7 +116,7 @@ class StatementFilter(django_filters.FilterSet):
     )
     country = pattern_filter(
         COUNTRY_PATTERN,
-        "Expected an ISO 3166-1 alpha-2 code such as AZ.",
+        _("Expected an ISO 3166-1 alpha-2 code such as AZ."),
         field_name="speaker_organisation__country",
         lookup_expr="iexact",
         help_text="ISO 3166-1 code of the speaker's organisation's country.",
@@ -171,7 +173,7 @@ class ClaimFilter(django_filters.FilterSet):
     side = side_filter("statement__side")
     scope = pattern_filter(
         AREA_CODE_PATTERN,
-        "Expected an ISO 3166 code such as AZ or AZ-AGM (see /api/v1/areas/).",
+        _("Expected an ISO 3166 code such as AZ or AZ-AGM (see /api/v1/areas/)."),
         field_name="scope__code",
         lookup_expr="iexact",
         help_text="Code of the area.",

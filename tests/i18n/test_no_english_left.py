@@ -35,12 +35,15 @@ _ENGLISH_WORD_LIST = """
     released release incident incidents statement statements source sources download
     downloads search more show see about report error year years people killed injured
     cleared cancelled reduced total none unknown other next previous back home legend
-    area areas said what who when where how why here there been will can may only each
+    area areas said what who when where how why here there been will can only each
 """
+# Not "may": May is also the month's name in Azerbaijani.
 ENGLISH_WORDS = frozenset(_ENGLISH_WORD_LIST.split())
 SHOWN_ATTRIBUTES = ("title", "alt", "aria-label", "placeholder")
 # Elements whose content is not prose in the page's language.
-NOT_PROSE = {"script", "style", "code", "pre", "kbd", "samp", "template"}
+NOT_PROSE = {"script", "style", "code", "pre", "kbd", "samp", "template", "textarea"}
+# An address shown as text (a citation's link) is not prose either.
+ADDRESS = re.compile(r"https?://\S+")
 VOID_ELEMENTS = {
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
     "source", "track", "wbr",
@@ -97,7 +100,8 @@ def english_phrases(html, language):
     parser.feed(html)
     found = []
     for where, text in parser.phrases:
-        words = {word.lower() for word in re.findall(r"[A-Za-z]+", text)}
+        # Whole words in any script, so that Azerbaijani "isə" is not read as "is".
+        words = {word.lower() for word in re.findall(r"\w+", ADDRESS.sub(" ", text))}
         if words & ENGLISH_WORDS:
             found.append(f"{where}: {text[:120]}")
     return found

@@ -3,6 +3,7 @@
 import calendar
 import csv
 import datetime
+import functools
 import json
 import re
 from decimal import Decimal
@@ -28,6 +29,25 @@ from statements.models import (
 
 DEFAULT_FILE = Path(settings.BASE_DIR) / "data" / "statements" / "statements.json"
 DEFAULT_FIGURES_FILE = Path(settings.BASE_DIR) / "data" / "statements" / "figures-2.csv"
+# Each metric's label and description in Azerbaijani and Russian, by code (the English ones are
+# in statements.json and FIGURE_METRICS below).
+METRIC_TRANSLATIONS_FILE = (
+    Path(settings.BASE_DIR) / "data" / "statements" / "metric-translations.json"
+)
+TRANSLATED_METRIC_FIELDS = ("label_az", "label_ru", "description_az", "description_ru")
+
+
+@functools.cache
+def metric_translations():
+    """{code: {label_az: …, …}}; a metric without an entry keeps its English words only."""
+    if not METRIC_TRANSLATIONS_FILE.exists():
+        return {}
+    entries = json.loads(METRIC_TRANSLATIONS_FILE.read_text(encoding="utf-8"))
+    return {
+        entry["code"]: {name: entry.get(name, "") for name in TRANSLATED_METRIC_FIELDS}
+        for entry in entries
+    }
+
 
 # What the records can be set beside, per metric code of the data file. Metrics not named
 # here are left as they are, so a comparison an editor picks in the admin survives a reload.
@@ -182,6 +202,7 @@ class Command(BaseCommand):
             "label": item["label"],
             "unit": item["unit"],
             "description": item.get("description") or "",
+            **metric_translations().get(item["code"], {}),
         }
         if item["code"] in COMPARISONS:
             values["comparison"] = COMPARISONS[item["code"]]
@@ -533,7 +554,12 @@ class FiguresLoader:
                 "metric",
                 Metric,
                 {"code": code},
-                {"label": label, "unit": unit, "comparison": comparison},
+                {
+                    "label": label,
+                    "unit": unit,
+                    "comparison": comparison,
+                    **metric_translations().get(code, {}),
+                },
             )
         references = set()
         for line, row in enumerate(rows, start=2):

@@ -47,6 +47,7 @@ export function renderLegend(box, state, limits, labels) {
     parts.push(
       ...section(
         share ? gettext("Share of each area that is hazardous") : gettext("Hazard area still to release, per area"),
+        // xgettext:no-javascript-format ("% of" is no placeholder)
         choroplethEntries(limits, share ? gettext("% of the area") : "km²"),
       ),
     );
