@@ -71,3 +71,13 @@ def in_reader_language(obj, field):
     if language == translation.get_language():
         return text
     return format_html('<span lang="{}">{}</span>', language, text)
+
+
+@register.filter
+def language_name(code):
+    """A language's name in the reader's language ("Azerbaijani", "азербайджанский"), or the
+    code itself for a language Django does not know."""
+    try:
+        return translation.get_language_info(code)["name_translated"]
+    except KeyError:
+        return code

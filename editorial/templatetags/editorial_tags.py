@@ -25,10 +25,10 @@ def report_form(context, subject=None, label=""):
 
 def reader_label(subject):
     """What the form is about, in the reader's language: "Incident IN-12", "Ağdam"."""
-    from contamination.history import KIND_LABELS
+    from contamination.history import KIND_LABELS, RECORD_MODELS
 
     kind = KIND_LABELS.get(type(subject))
-    if kind is not None:
+    if kind is not None and isinstance(subject, RECORD_MODELS):
         return f"{kind} {subject.reference}"
     for attribute in ("shown_label", "name"):
         text = getattr(subject, attribute, None)

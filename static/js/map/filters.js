@@ -11,6 +11,8 @@
  * the view on screen.
  */
 
+import { fill, PAGE_LANGUAGE } from "./format.js";
+
 export const LAYERS = ["areas", "hazards", "releases", "incidents"];
 export const MEASURES = ["hazard_km2", "share_pct"];
 
@@ -119,14 +121,16 @@ class DateSlider {
   label(end) {
     const month = this.months[Number(this.slider.value)];
     const text = month
-      ? new Date(Date.UTC(month[0], month[1], 1)).toLocaleDateString("en-GB", {
+      ? new Date(Date.UTC(month[0], month[1], 1)).toLocaleDateString(PAGE_LANGUAGE === "en" ? "en-GB" : PAGE_LANGUAGE, {
           month: "long",
           year: "numeric",
           timeZone: "UTC",
         })
       : "";
     const isLast = Number(this.slider.value) === Number(this.slider.max) && !end;
-    this.output.textContent = isLast ? "all dates" : "up to the end of " + text;
+    this.output.textContent = isLast
+      ? gettext("all dates")
+      : fill(gettext("up to the end of %(month)s"), { month: text });
     this.slider.setAttribute("aria-valuetext", this.output.textContent);
   }
 }
