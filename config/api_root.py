@@ -7,6 +7,7 @@ list of routes when it builds the root.
 from django.conf import settings
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
 from drf_spectacular.utils import OpenApiResponse
 
 from contamination import data_version
@@ -80,9 +81,10 @@ def api_index(request):
         {
             "rate_limit": settings.API_RATE_LIMIT,
             "download_rate_limit": settings.API_DOWNLOAD_RATE_LIMIT,
-            "licence": settings.API_DATA_LICENCE,
+            # The licence's name and the dataset's title are English names, in any language.
+            "licence": format_html('<span lang="en">{}</span>', settings.API_DATA_LICENCE),
             "licence_url": settings.API_DATA_LICENCE_URL,
-            "citation": settings.API_CITATION,
+            "citation": format_html('<span lang="en">{}</span>', settings.API_CITATION),
             "data_version": data_version.as_text(data_version.current()),
             "base": request.build_absolute_uri("/api/v1/"),
             "site": request.build_absolute_uri("/"),

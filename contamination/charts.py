@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.functional import Promise
 from django.utils.html import escape
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -60,6 +61,13 @@ class Chart:
     area_name: str = ""
     records: int = 0  # records the figures count
     demo_records: int = 0  # of which generated demo records
+
+    # The spec is module data: pickle (cache) its name, not its lazy texts (see plain()).
+    def __getstate__(self):
+        return {**self.__dict__, "spec": self.spec.name}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state, spec=CHARTS[state["spec"]])
 
     @property
     def is_demo(self):
@@ -334,11 +342,23 @@ def build(name, records, area=None, counts=None):
     counts = counts or record_counts(records, spec.counted)
     return Chart(
         spec=spec,
-        table=spec.build(records),
-        area_name=area.name_en if area else "",
+        table=plain(spec.build(records)),
+        area_name=area.name if area else "",
         records=sum(counts[kind][0] for kind in spec.counted),
         demo_records=sum(counts[kind][1] for kind in spec.counted),
     )
+
+
+def plain(table):
+    """`table` with its translatable labels as text in the active language.
+
+    Charts are cached (per language); a lazy label would be pickled as a lazy object, and
+    unpickling one rebuilds its proxy class: about half a millisecond each, many per page."""
+
+    def text(value):
+        return str(value) if isinstance(value, Promise) else value
+
+    return Table([text(c) for c in table.columns], [[text(v) for v in row] for row in table.rows])
 
 
 def build_all(records, area=None, names=None):

@@ -20,6 +20,7 @@ from pathlib import Path
 from django.conf import settings
 from django.http import FileResponse, HttpResponseNotModified
 from django.urls import reverse
+from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework.exceptions import APIException, NotFound
@@ -146,6 +147,12 @@ def readme(request, version, counts, extension, has_demo, *, files=(), notes=())
         ]
         lines += [f"- {path}" for path in files]
     lines += list(notes)  # what other apps' tables hold (claims.csv)
+    if extension != "gpkg":
+        lines += [
+            "",
+            "data-dictionary.csv: every column of every file with its type and its description",
+            "in English, Azerbaijani and Russian (description_en, description_az, description_ru).",
+        ]
     if extension == "csv.zip":
         lines += [
             "",
@@ -248,6 +255,9 @@ def record_filters(request):
     return sorted(name for name in request.GET if name not in ("format", "layer"))
 
 
+# Downloads are the same file in every language (their columns are codes, their README is
+# English); data-dictionary.csv carries the descriptions in each language.
+@translation.override("en")
 def build_zip(request, version, filterset, layers, extension):
     """The zip: each layer (GeoJSON, or CSV with GDAL's sidecar files), the tables that join
     them (flatfiles.tables), datapackage.json for CSV, and the README, licence, citation."""
@@ -281,6 +291,10 @@ def build_zip(request, version, filterset, layers, extension):
         )
         archive.writestr("LICENSE.txt", licence_text())
         archive.writestr("CITATION.cff", citation_cff(request, version, demo))
+        archive.writestr(
+            flatfiles.DATA_DICTIONARY,
+            flatfiles.data_dictionary(tables, geojson_layers=extension == "geojson.zip"),
+        )
         if extension == "csv.zip":
             archive.writestr(
                 "datapackage.json", flatfiles.datapackage(request, version, tables, demo=demo)
@@ -288,6 +302,7 @@ def build_zip(request, version, filterset, layers, extension):
     return buffer.getvalue()
 
 
+@translation.override("en")
 def build_geopackage(request, version, filterset, layers, target):
     """Write each layer's database-built GeoJSON, then convert it with ogr2ogr; the tables
     that join them (sources, organisations, links, claims) follow as plain tables."""

@@ -19,7 +19,10 @@ from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import F, Q
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from contamination import data_version, geojson
 from contamination.api import resources
@@ -158,8 +161,8 @@ def layer_table(name, content, *, record_filters):
     fields.append(Field("wkt", "string", f"{resource.geometry_type} as WKT, EPSG:4326."))
     if resource.point_columns:
         fields += [
-            Field("lon", "number", "Longitude of the public point, WGS 84."),
-            Field("lat", "number", "Latitude of the public point, WGS 84."),
+            Field("lon", "number", _("Longitude of the public point, WGS 84.")),
+            Field("lat", "number", _("Latitude of the public point, WGS 84.")),
         ]
     return Table(
         name=name,
@@ -215,8 +218,8 @@ def link_table(layer, queryset):
         description=f"The sources each record of {layer}.csv cites, one row per pair.",
         fields=[
             Field(record, "integer", f"Id of the record in {layer}.csv."),
-            Field("source", "integer", "Id of the source in sources.csv."),
-            Field("page", "string", "Page or section cited, if given."),
+            Field("source", "integer", _("Id of the source in sources.csv.")),
+            Field("page", "string", _("Page or section cited, if given.")),
         ],
         content=content,
         foreign_keys=[ForeignKey(record, layer), ForeignKey("source", "sources")],
@@ -232,15 +235,15 @@ def sources_table(id_querysets):
         name="sources",
         description="The documents the other files cite (`source` columns).",
         fields=[
-            Field("id", "integer", "The source's id, as the other files cite it."),
-            Field("title", "string", "Title of the document."),
-            Field("publisher", "string", "Who published it."),
-            Field("url", "string", "Where it was published."),
-            Field("published_on", "date", "When it was published."),
-            Field("accessed_on", "date", "When it was last read."),
-            Field("archived_url", "string", "An archived copy, if any."),
-            Field("language", "string", "Language, ISO 639-1 code."),
-            Field("is_reprint", "boolean", "Whether it reprints another publisher's text."),
+            Field("id", "integer", _("The source's id, as the other files cite it.")),
+            Field("title", "string", _("Title of the document.")),
+            Field("publisher", "string", _("Who published it.")),
+            Field("url", "string", _("Where it was published.")),
+            Field("published_on", "date", _("When it was published.")),
+            Field("accessed_on", "date", _("When it was last read.")),
+            Field("archived_url", "string", _("An archived copy, if any.")),
+            Field("language", "string", _("Language, ISO 639-1 code.")),
+            Field("is_reprint", "boolean", _("Whether it reprints another publisher's text.")),
         ],
         content=geojson.csv_copy(
             rows,
@@ -273,12 +276,12 @@ def organisations_table(id_querysets):
         description="The organisations the other files refer to (operators, authorities, "
         "agencies).",
         fields=[
-            Field("id", "integer", "The organisation's id, as the other files cite it."),
-            Field("name", "string", "Full name."),
-            Field("acronym", "string", "Short name, if any."),
-            Field("kind", "string", "What kind of body it is."),
-            Field("country", "string", "Country, ISO 3166 code, if national."),
-            Field("website", "string", "Its website, if any."),
+            Field("id", "integer", _("The organisation's id, as the other files cite it.")),
+            Field("name", "string", _("Full name.")),
+            Field("acronym", "string", _("Short name, if any.")),
+            Field("kind", "string", _("What kind of body it is.")),
+            Field("country", "string", _("Country, ISO 3166 code, if national.")),
+            Field("website", "string", _("Its website, if any.")),
         ],
         content=geojson.csv_copy(
             rows,
@@ -359,10 +362,37 @@ def sidecar_files(table):
     }
 
 
+# --- The data dictionary ----------------------------------------------------------------
+
+DATA_DICTIONARY = "data-dictionary.csv"
+DICTIONARY_LANGUAGES = ("en", "az", "ru")
+
+
+def data_dictionary(tables, *, geojson_layers=False):
+    """data-dictionary.csv: each file's columns with their type and their description in
+    English, Azerbaijani and Russian. The column names are the same codes in every language
+    (so scripts never break); the words that explain them are what is translated."""
+    header = ["file", "column", "type", *(f"description_{code}" for code in DICTIONARY_LANGUAGES)]
+    rows = []
+    for table in tables:
+        path = f"{table.name}.geojson" if geojson_layers and table.geometry_type else table.path
+        for item in table.fields:
+            descriptions = []
+            for code in DICTIONARY_LANGUAGES:
+                with translation.override(code):
+                    descriptions.append(str(item.description))
+            rows.append([path, item.name, item.type, *descriptions])
+    return rows_csv(header, rows)
+
+
 # --- The Data Package -------------------------------------------------------------------
 
 OTHER_FILES = {
     "README.txt": ("text/plain", "What the download holds, its filters and fields."),
+    DATA_DICTIONARY: (
+        "text/csv",
+        "Every column of every file, described in English, Azerbaijani and Russian.",
+    ),
     "LICENSE.txt": ("text/plain", "The licence of the data."),
     "CITATION.cff": ("application/x-yaml", "How to cite the data (Citation File Format)."),
 }
@@ -447,7 +477,7 @@ def datapackage(request, version, tables, *, demo):
                 "description": description,
             }
         )
-    return json.dumps(package, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(package, indent=2, ensure_ascii=False, cls=DjangoJSONEncoder) + "\n"
 
 
 def table_schema(table):

@@ -9,8 +9,10 @@ bulk downloads, so schema, files and output cannot drift apart.
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import CharField, Count, F, Func, OuterRef, Q, Value
-from django.db.models.functions import Round
+from django.db.models import CharField, Count, Expression, F, Func, OuterRef, Q, Value
+from django.db.models.functions import Coalesce, NullIf, Round
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from contamination.api.schema import (
     choice,
@@ -45,6 +47,9 @@ class Column:
     source: object
     schema: dict
     csv: object = None  # a different expression for CSV (arrays joined, ISO timestamps)
+    # False: in GeoJSON and JSON only. A column whose value depends on the answer's language
+    # stays out of CSVs and downloads, whose columns mean the same in every language.
+    in_tables: bool = True
 
     @property
     def csv_source(self):
@@ -67,6 +72,22 @@ class JsonText(Func):
 
     template = "(to_json(%(expressions)s) #>> '{}')"
     output_field = CharField()
+
+
+class NameInReaderLanguage(Expression):
+    """An area's name in the answer's language (`?lang=`, Accept-Language): Azerbaijani is
+    `name_local`, Russian `name_ru`; English, or a name missing in that language, `name_en`.
+    Chosen when the query is built, so one module-level column serves every language."""
+
+    output_field = CharField()
+    COLUMNS = {"az": "name_local", "ru": "name_ru"}
+
+    def resolve_expression(self, *args, **kwargs):
+        column = self.COLUMNS.get((get_language() or "en")[:2])
+        name = F("name_en")
+        if column is not None:
+            name = Coalesce(NullIf(F(column), Value("")), F("name_en"), output_field=CharField())
+        return name.resolve_expression(*args, **kwargs)
 
 
 def _expression(value):
@@ -93,16 +114,16 @@ def source_ids(citation_model, record_field):
 def publication_columns():
     return [
         Column("is_demo", "is_demo", {"type": "boolean", "description": DEMO_TEXT}),
-        Column("published_at", "published_at", timestamp("When the record was published.")),
+        Column("published_at", "published_at", timestamp(_("When the record was published."))),
         Column(
             "updated_at",
             "updated_at",
-            timestamp("Last change to the record (UTC).", nullable=False),
+            timestamp(_("Last change to the record (UTC)."), nullable=False),
         ),
     ]
 
 
-ID_COLUMN = Column("id", "pk", integer("The row's id: what other files and the API refer to."))
+ID_COLUMN = Column("id", "pk", integer(_("The row's id: what other files and the API refer to.")))
 
 DEMO_TEXT = "Generated demo data for trying the software, not a real record."
 AREA_CODE_TEXT = (
@@ -142,7 +163,7 @@ class GeoResource:
         return {column.name: column.csv_source for column in self.table_columns()}
 
     def table_columns(self):
-        return [ID_COLUMN, *self.columns]
+        return [ID_COLUMN, *(column for column in self.columns if column.in_tables)]
 
     def property_schema(self):
         return {
@@ -166,40 +187,42 @@ HAZARD_AREAS = GeoResource(
     geometry_field="geometry",
     geometry_type="MultiPolygon",
     columns=[
-        Column("reference", "reference", string("Public reference, stable across imports.")),
-        Column("name", "name", string("Name used by the surveyors.")),
+        Column("reference", "reference", string(_("Public reference, stable across imports."))),
+        Column("name", "name", string(_("Name used by the surveyors."))),
         Column(
             "category",
             "category",
-            choice(HazardArea.Category.choices, "Evidence for the hazard."),
+            choice(HazardArea.Category.choices, _("Evidence for the hazard.")),
         ),
-        Column("status", "status", choice(HazardArea.Status.choices, "Where release stands.")),
+        Column("status", "status", choice(HazardArea.Status.choices, _("Where release stands."))),
         Column(
             "hazard_types",
             "hazard_types",
-            choice_array(HazardArea.HazardType.choices, "Kinds of explosive ordnance."),
+            choice_array(HazardArea.HazardType.choices, _("Kinds of explosive ordnance.")),
         ),
         Column(
             "area_m2",
             Round("area_m2"),
-            number("Geodesic area in square metres (WGS 84 ellipsoid), rounded.", True),
+            number(_("Geodesic area in square metres (WGS 84 ellipsoid), rounded."), True),
         ),
         Column("area", "admin_area__code", nullable_string(AREA_CODE_TEXT)),
-        Column("identified_on", "identified_on", date("When the area was recorded.")),
+        Column("identified_on", "identified_on", date(_("When the area was recorded."))),
         Column(
             "surveyed_by",
             "surveyed_by_id",
-            integer("Id of the organisation that surveyed it (see /api/v1/organisations/).", True),
+            integer(
+                _("Id of the organisation that surveyed it (see /api/v1/organisations/)."), True
+            ),
         ),
         Column(
             "geometry_precision",
             "geometry_precision",
-            choice(HazardArea.GeometryPrecision.choices, "How exactly the boundary is known."),
+            choice(HazardArea.GeometryPrecision.choices, _("How exactly the boundary is known.")),
         ),
         Column(
             "blocked_land_use",
             "blocked_land_use",
-            choice_array(HazardArea.LandUse.choices, "Land use the contamination blocks."),
+            choice_array(HazardArea.LandUse.choices, _("Land use the contamination blocks.")),
         ),
         source_ids(HazardAreaSource, "hazard_area"),
         *publication_columns(),
@@ -212,34 +235,34 @@ LAND_RELEASES = GeoResource(
     geometry_field="geometry",
     geometry_type="MultiPolygon",
     columns=[
-        Column("reference", "reference", string("Public reference, stable across imports.")),
+        Column("reference", "reference", string(_("Public reference, stable across imports."))),
         Column(
             "method",
             "method",
-            choice(LandRelease.Method.choices, "How the land was released."),
+            choice(LandRelease.Method.choices, _("How the land was released.")),
         ),
         Column(
             "hazard_area",
             "hazard_area_id",
-            integer("Id of the hazard area this released, where known.", True),
+            integer(_("Id of the hazard area this released, where known."), True),
         ),
         Column(
             "area_m2",
             Round("area_m2"),
-            number("Geodesic area in square metres (WGS 84 ellipsoid), rounded.", True),
+            number(_("Geodesic area in square metres (WGS 84 ellipsoid), rounded."), True),
         ),
         Column("area", "admin_area__code", nullable_string(AREA_CODE_TEXT)),
-        Column("started_on", "started_on", date("When work started.")),
-        Column("completed_on", "completed_on", date("When the land was handed over.")),
+        Column("started_on", "started_on", date(_("When work started."))),
+        Column("completed_on", "completed_on", date(_("When the land was handed over."))),
         Column(
             "organisation",
             "organisation_id",
-            integer("Id of the operator that released it (see /api/v1/organisations/).", True),
+            integer(_("Id of the operator that released it (see /api/v1/organisations/)."), True),
         ),
-        Column("ap_mines_found", "ap_mines_found", integer("Anti-personnel mines destroyed.")),
-        Column("at_mines_found", "at_mines_found", integer("Anti-vehicle mines destroyed.")),
-        Column("uxo_found", "uxo_found", integer("Unexploded ordnance destroyed.")),
-        Column("other_items_found", "other_items_found", integer("Other items destroyed.")),
+        Column("ap_mines_found", "ap_mines_found", integer(_("Anti-personnel mines destroyed."))),
+        Column("at_mines_found", "at_mines_found", integer(_("Anti-vehicle mines destroyed."))),
+        Column("uxo_found", "uxo_found", integer(_("Unexploded ordnance destroyed."))),
+        Column("other_items_found", "other_items_found", integer(_("Other items destroyed."))),
         source_ids(LandReleaseSource, "land_release"),
         *publication_columns(),
     ],
@@ -258,29 +281,31 @@ INCIDENTS = IncidentResource(
     geometry_type="Point",
     point_columns=True,
     columns=[
-        Column("reference", "reference", string("Public reference, stable across imports.")),
-        Column("occurred_on", "occurred_on", date("When it happened.", nullable=False)),
+        Column("reference", "reference", string(_("Public reference, stable across imports."))),
+        Column("occurred_on", "occurred_on", date(_("When it happened."), nullable=False)),
         Column(
             "occurred_on_precision",
             "occurred_on_precision",
-            choice(Incident._meta.get_field("occurred_on_precision").choices, "Date known to."),
+            choice(Incident._meta.get_field("occurred_on_precision").choices, _("Date known to.")),
         ),
         Column(
             "location_precision",
             "location_precision",
             choice(
                 Incident.LocationPrecision.choices,
-                "How exactly the location is known. The published point is generalised to "
-                "match: about 1 m (exact), 100 m (approximate), 1 km (settlement), 10 km "
-                "(district).",
+                _(
+                    "How exactly the location is known. The published point is generalised to "
+                    "match: about 1 m (exact), 100 m (approximate), 1 km (settlement), 10 km "
+                    "(district)."
+                ),
             ),
         ),
         Column("area", "admin_area__code", nullable_string(AREA_CODE_TEXT)),
-        Column("device_type", "device_type", choice(Incident.DeviceType.choices, "The device.")),
+        Column("device_type", "device_type", choice(Incident.DeviceType.choices, _("The device."))),
         Column(
             "activity",
             "activity",
-            choice(Incident.Activity.choices, "What the people involved were doing."),
+            choice(Incident.Activity.choices, _("What the people involved were doing.")),
         ),
         Column(
             "is_in_hazard_area",
@@ -290,7 +315,7 @@ INCIDENTS = IncidentResource(
                 "description": "Whether the location lies in a published hazard area.",
             },
         ),
-        Column("summary", "summary", string("What happened, without identifying details.")),
+        Column("summary", "summary", string(_("What happened, without identifying details."))),
         _casualties("killed", "People killed.", outcome=Casualty.Outcome.KILLED),
         _casualties("injured", "People injured.", outcome=Casualty.Outcome.INJURED),
         _casualties("civilian", "Civilian casualties.", group=Casualty.Group.CIVILIAN),
@@ -310,29 +335,29 @@ INCIDENTS = IncidentResource(
 
 AREA_FIGURE_COLUMNS = [
     Column(
-        "hazard_areas", "figure_hazard_areas", integer("Hazard areas still to release (count).")
+        "hazard_areas", "figure_hazard_areas", integer(_("Hazard areas still to release (count)."))
     ),
-    Column("hazard_km2", rounded("figure_hazard_km2", 6), number("Their geodesic area, km².")),
+    Column("hazard_km2", rounded("figure_hazard_km2", 6), number(_("Their geodesic area, km²."))),
     Column(
         "share_pct",
         rounded("figure_share_pct", 4),
-        number("That area as a percentage of the unit's area."),
+        number(_("That area as a percentage of the unit's area.")),
     ),
-    Column("land_releases", "figure_land_releases", integer("Land releases (count).")),
+    Column("land_releases", "figure_land_releases", integer(_("Land releases (count)."))),
     Column(
         "released_cancelled_km2",
         rounded("figure_released_cancelled_km2", 6),
-        number("Land cancelled by non-technical survey, km²."),
+        number(_("Land cancelled by non-technical survey, km².")),
     ),
     Column(
         "released_reduced_km2",
         rounded("figure_released_reduced_km2", 6),
-        number("Land reduced by technical survey, km²."),
+        number(_("Land reduced by technical survey, km².")),
     ),
     Column(
         "released_cleared_km2",
         rounded("figure_released_cleared_km2", 6),
-        number("Land cleared, km²."),
+        number(_("Land cleared, km².")),
     ),
     Column(
         "released_km2",
@@ -342,13 +367,15 @@ AREA_FIGURE_COLUMNS = [
             + F("figure_released_cleared_km2"),
             6,
         ),
-        number("All land released, km² (the three methods added)."),
+        number(_("All land released, km² (the three methods added).")),
     ),
-    Column("incidents", "figure_incidents", integer("Incidents (count).")),
-    Column("killed", "figure_killed", integer("People killed in those incidents.")),
-    Column("injured", "figure_injured", integer("People injured in those incidents.")),
+    Column("incidents", "figure_incidents", integer(_("Incidents (count)."))),
+    Column("killed", "figure_killed", integer(_("People killed in those incidents."))),
+    Column("injured", "figure_injured", integer(_("People injured in those incidents."))),
     Column(
-        "casualties", F("figure_killed") + F("figure_injured"), integer("People killed or injured.")
+        "casualties",
+        F("figure_killed") + F("figure_injured"),
+        integer(_("People killed or injured.")),
     ),
 ]
 
@@ -360,15 +387,21 @@ AREAS = GeoResource(
     # Natural Earth boundaries are generalised: ~10 m is already more than they hold.
     precision=4,
     columns=[
-        Column("code", "code", string("ISO 3166 code (3166-2 for units).")),
-        Column("level", "level", integer("0 country, 1 first-level unit.")),
-        Column("parent", "parent__code", nullable_string("Code of the country of a unit.")),
-        Column("name_en", "name_en", string("Name in English.")),
-        Column("name_local", "name_local", string("Name in the official language.")),
-        Column("name_ru", "name_ru", string("Name in Russian.")),
-        Column("unit_type", "unit_type", string("e.g. Rayon, Municipality.")),
-        Column("economic_region", "economic_region", string("Economic region, if any.")),
-        Column("area_km2", rounded("area_km2", 3), number("Geodesic area, km².", True)),
+        Column("code", "code", string(_("ISO 3166 code (3166-2 for units)."))),
+        Column("level", "level", integer(_("0 country, 1 first-level unit."))),
+        Column("parent", "parent__code", nullable_string(_("Code of the country of a unit."))),
+        Column(
+            "name",
+            NameInReaderLanguage(),
+            string(_("Name in the answer's language (`lang`), else in English.")),
+            in_tables=False,
+        ),
+        Column("name_en", "name_en", string(_("Name in English."))),
+        Column("name_local", "name_local", string(_("Name in the official language."))),
+        Column("name_ru", "name_ru", string(_("Name in Russian."))),
+        Column("unit_type", "unit_type", string(_("e.g. Rayon, Municipality."))),
+        Column("economic_region", "economic_region", string(_("Economic region, if any."))),
+        Column("area_km2", rounded("area_km2", 3), number(_("Geodesic area, km²."), True)),
         *AREA_FIGURE_COLUMNS,
     ],
 )

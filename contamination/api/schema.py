@@ -6,6 +6,9 @@ views do. The property schemas of the geo resources come from their column contr
 """
 
 from django.conf import settings
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
@@ -253,21 +256,30 @@ def number(description, nullable=False):
     return {**schema, "nullable": True} if nullable else schema
 
 
+def choice_labels(choices):
+    """ "`sha`: Suspected hazardous area (SHA); …", in the language it is read in."""
+    return lazy(lambda: "; ".join(f"`{value}`: {label}" for value, label in choices), str)()
+
+
 def choice(choices, description, nullable=False):
-    values = [value for value, _ in choices]
-    labels = "; ".join(f"`{value}`: {label}" for value, label in choices)
-    schema = {"type": "string", "enum": values, "description": f"{description} {labels}."}
+    values = [value for value, _label in choices]
+    schema = {
+        "type": "string",
+        "enum": values,
+        "description": format_lazy("{} {}.", description, choice_labels(choices)),
+    }
     if nullable:
         schema = {**schema, "nullable": True, "enum": [*values, None]}
     return schema
 
 
 def choice_array(choices, description):
-    labels = "; ".join(f"`{value}`: {label}" for value, label in choices)
     return {
         "type": "array",
-        "items": {"type": "string", "enum": [value for value, _ in choices]},
-        "description": f"{description} {labels}. In CSV, joined with `;`.",
+        "items": {"type": "string", "enum": [value for value, _label in choices]},
+        "description": format_lazy(
+            "{} {}. {}", description, choice_labels(choices), _("In CSV, joined with `;`.")
+        ),
     }
 
 

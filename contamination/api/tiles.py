@@ -13,6 +13,7 @@ and revalidated like any other tile.
 from django.contrib.gis.db.models import Extent
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework.exceptions import NotFound
@@ -70,7 +71,10 @@ class TileLayerMixin(AsOfMixin):
         # The layer decides which filters are known: find it before the parameters are read.
         self.layer = tiles.LAYERS.get(kwargs.get("layer"))
         if self.layer is None:
-            raise NotFound(f"No tile layer of this name; the layers: {', '.join(tiles.LAYERS)}.")
+            raise NotFound(
+                gettext("No tile layer of this name; the layers: %(layers)s.")
+                % {"layers": ", ".join(tiles.LAYERS)}
+            )
         self.filterset_class = FILTERSETS[self.layer.name]
         super().initial(request, *args, **kwargs)
 
@@ -84,7 +88,9 @@ class TileLayerMixin(AsOfMixin):
 def tile_number(name, text, limit):
     if not text.isdigit() or int(text) >= limit:
         raise bad_request(
-            name, f"Expected a whole number from 0 to {limit - 1}, got {text[:20]!r}."
+            name,
+            gettext("Expected a whole number from 0 to %(maximum)s, got %(value)s.")
+            % {"maximum": limit - 1, "value": repr(text[:20])},
         )
     return int(text)
 

@@ -12,6 +12,7 @@ import io
 import json
 
 from django.urls import reverse
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import status
@@ -168,7 +169,7 @@ class GeoDetailView(AsOfMixin, PublicAPIView):
 
     def build(self, output, pk):
         if pk > MAX_ID:
-            raise NotFound("No published record has this id.")
+            raise NotFound(gettext("No published record has this id."))
         records = self.get_queryset().filter(pk=pk)
         text, found = geojson.features(
             self.resource.rows(records.filter(publication_status=PublicationStatus.PUBLISHED)),
@@ -189,7 +190,7 @@ class GeoDetailView(AsOfMixin, PublicAPIView):
                 },
                 status.HTTP_410_GONE,
             )
-        raise NotFound("No published record has this id.")
+        raise NotFound(gettext("No published record has this id."))
 
 
 @geo_list_schema(
@@ -372,7 +373,7 @@ class AreaDetail(AreaQuerysetMixin, AsOfMixin, PublicAPIView):
 
     def build(self, request, output, code):
         if not filters.AREA_CODE_PATTERN.match(code):
-            raise NotFound("No area has this code.")
+            raise NotFound(gettext("No area has this code."))
         zoom = zoom_level(request)
         areas = self.areas_with_figures(self.get_queryset().with_code(code))
         options = geojson.zoom_options(zoom, resources.AREAS.precision)
@@ -386,7 +387,7 @@ class AreaDetail(AreaQuerysetMixin, AsOfMixin, PublicAPIView):
             precision=options["precision"],
         )
         if not found:
-            raise NotFound("No area has this code.")
+            raise NotFound(gettext("No area has this code."))
         return geojson_response(text, output)
 
 
@@ -703,6 +704,6 @@ class AreaStats(StatsView):
         level = self.request.GET.get("level")
         if level is not None:
             if level not in ("0", "1"):
-                raise bad_request("level", "Expected 0 (countries) or 1 (units).")
+                raise bad_request("level", gettext("Expected 0 (countries) or 1 (units)."))
             areas = areas.filter(level=int(level))
         return {"results": stats.area_figures(areas, *records)}

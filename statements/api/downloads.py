@@ -9,6 +9,7 @@ their own, set beside all the records.
 """
 
 from django.db.models import Count, Max, Prefetch
+from django.utils.translation import gettext_lazy as _
 
 from contamination.api import flatfiles
 from contamination.api.flatfiles import Field, ForeignKey, Table
@@ -16,49 +17,49 @@ from statements import bridge
 from statements.models import Claim, Statement, StatementSource
 
 CLAIM_FIELDS = [
-    Field("id", "integer", "The claim's id (/api/v1/claims/{id}/)."),
-    Field("statement", "string", "Key of the statement it is in (/api/v1/statements/{key}/)."),
-    Field("statement_date", "date", "When the statement was made; empty when unknown."),
-    Field("statement_date_precision", "string", "day, month, year or unknown."),
-    Field("speaker", "string", "Who spoke: the person, else the organisation."),
-    Field("speaker_person", "string", "Key of the person who spoke, if a person did."),
-    Field("speaker_organisation", "integer", "Id of the organisation spoken for, if any."),
-    Field("speaker_role", "string", "The speaker's role at the time."),
-    Field("side", "string", "Whose side the speaker speaks for (country code, or `int`)."),
-    Field("quote", "string", "The exact words of the statement the number comes from."),
-    Field("text_kind", "string", "verbatim (the words as published) or paraphrase."),
-    Field("metric", "string", "Code of what is measured (/api/v1/metrics/)."),
-    Field("qualifier", "string", "How the number was put: exactly, about, more_than, …"),
-    Field("value", "number", "The number stated (the lower end of a range)."),
-    Field("value_max", "number", "The upper end, when a range was stated."),
-    Field("unit", "string", "The unit as stated."),
-    Field("as_of", "date", "The date the number refers to, if given."),
-    Field("as_of_precision", "string", "day, month, year or unknown."),
-    Field("since", "date", "Start of the period counted, if given."),
-    Field("scope", "string", "Code of the area the number is about (areas.code)."),
-    Field("source", "integer", "Id of the first source that published the statement."),
-    Field("source_url", "string", "Where that source published it."),
-    Field("records_value", "number", "What the published records show, in `records_unit`."),
-    Field("records_unit", "string", "Unit of `records_value` (the claim's, for areas)."),
-    Field("records_as_of", "date", "The records were counted up to this date."),
-    Field("records_since", "date", "And from this date, if the claim counts a period."),
-    Field("records_count", "integer", "How many published records that value rests on."),
-    Field("records_demo", "integer", "How many of them are generated demo records."),
+    Field("id", "integer", _("The claim's id (/api/v1/claims/{id}/).")),
+    Field("statement", "string", _("Key of the statement it is in (/api/v1/statements/{key}/).")),
+    Field("statement_date", "date", _("When the statement was made; empty when unknown.")),
+    Field("statement_date_precision", "string", _("day, month, year or unknown.")),
+    Field("speaker", "string", _("Who spoke: the person, else the organisation.")),
+    Field("speaker_person", "string", _("Key of the person who spoke, if a person did.")),
+    Field("speaker_organisation", "integer", _("Id of the organisation spoken for, if any.")),
+    Field("speaker_role", "string", _("The speaker's role at the time.")),
+    Field("side", "string", _("Whose side the speaker speaks for (country code, or `int`).")),
+    Field("quote", "string", _("The exact words of the statement the number comes from.")),
+    Field("text_kind", "string", _("verbatim (the words as published) or paraphrase.")),
+    Field("metric", "string", _("Code of what is measured (/api/v1/metrics/).")),
+    Field("qualifier", "string", _("How the number was put: exactly, about, more_than, …")),
+    Field("value", "number", _("The number stated (the lower end of a range).")),
+    Field("value_max", "number", _("The upper end, when a range was stated.")),
+    Field("unit", "string", _("The unit as stated.")),
+    Field("as_of", "date", _("The date the number refers to, if given.")),
+    Field("as_of_precision", "string", _("day, month, year or unknown.")),
+    Field("since", "date", _("Start of the period counted, if given.")),
+    Field("scope", "string", _("Code of the area the number is about (areas.code).")),
+    Field("source", "integer", _("Id of the first source that published the statement.")),
+    Field("source_url", "string", _("Where that source published it.")),
+    Field("records_value", "number", _("What the published records show, in `records_unit`.")),
+    Field("records_unit", "string", _("Unit of `records_value` (the claim's, for areas).")),
+    Field("records_as_of", "date", _("The records were counted up to this date.")),
+    Field("records_since", "date", _("And from this date, if the claim counts a period.")),
+    Field("records_count", "integer", _("How many published records that value rests on.")),
+    Field("records_demo", "integer", _("How many of them are generated demo records.")),
     Field(
         "records_demo_share",
         "number",
-        "records_demo / records_count: the part of the value that rests on demo data.",
+        _("records_demo / records_count: the part of the value that rests on demo data."),
     ),
-    Field("records_reason", "string", "Why the records are not set beside it, if so."),
-    Field("records_note", "string", "How the records were chosen, when the claim does not say."),
-    Field("is_demo", "boolean", "Whether the statement is generated demo data."),
+    Field("records_reason", "string", _("Why the records are not set beside it, if so.")),
+    Field("records_note", "string", _("How the records were chosen, when the claim does not say.")),
+    Field("is_demo", "boolean", _("Whether the statement is generated demo data.")),
 ]
 
 LINK_FIELDS = [
-    Field("statement", "string", "Key of the statement (claims.statement)."),
-    Field("source", "integer", "Id of the source in sources.csv."),
-    Field("position", "integer", "Order of the source in the statement's list, from 1."),
-    Field("page", "string", "Page or section cited, if given."),
+    Field("statement", "string", _("Key of the statement (claims.statement).")),
+    Field("source", "integer", _("Id of the source in sources.csv.")),
+    Field("position", "integer", _("Order of the source in the statement's list, from 1.")),
+    Field("page", "string", _("Page or section cited, if given.")),
 ]
 
 

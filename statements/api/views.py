@@ -7,6 +7,7 @@ parameter and answer described in the schema.
 """
 
 from django.db.models import Count, Prefetch, Q
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -52,7 +53,7 @@ class StatementsPagination(PageNumberPagination):
         """400 for a malformed `page` or `page_size`, also where nothing is paged (CSV)."""
         page = positive_int(request, self.page_query_param, 1, None)
         if page > MAX_PAGE:
-            raise NotFound(f"Page {page} is past the last page.")
+            raise NotFound(gettext("Page %(page)s is past the last page.") % {"page": page})
         self.get_page_size(request)
 
     def paginate_queryset(self, queryset, request, view=None):
@@ -141,7 +142,11 @@ class PublicViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
         """An unknown `?format=` is a 400 naming it, as in the records' API (DRF: a 404)."""
         output = request.query_params.get("format")
         if not force and output is not None and output not in FORMATS:
-            raise bad_request("format", f"Unknown format {output[:20]!r}; use json, csv.")
+            raise bad_request(
+                "format",
+                gettext("Unknown format %(format)s; use %(formats)s.")
+                % {"format": repr(output[:20]), "formats": "json, csv"},
+            )
         return super().perform_content_negotiation(request, force)
 
     def is_csv(self):

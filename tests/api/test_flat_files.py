@@ -310,6 +310,32 @@ class FlatFileTests(APITestCase):
             self.assertIn(name, readme)
         self.assertIn("- id: The row's id", readme)
 
+    def test_the_data_dictionary_describes_every_column_in_three_languages(self):
+        archive = self.archive()
+        dictionary = list(csv.DictReader(io.StringIO(archive.read("data-dictionary.csv").decode())))
+        described = {(row["file"], row["column"]) for row in dictionary}
+        for name in archive.namelist():
+            if name.endswith(".csv") and name != "data-dictionary.csv":
+                header = next(csv.reader(io.StringIO(archive.read(name).decode())))
+                for column in header:
+                    self.assertIn((name, column), described)
+        category = next(
+            row
+            for row in dictionary
+            if (row["file"], row["column"]) == ("hazard_areas.csv", "category")
+        )
+        self.assertTrue(category["description_en"].startswith("Evidence for the hazard."))
+        self.assertRegex(category["description_ru"], "[а-я]{4}")
+        self.assertRegex(category["description_az"], "[əğış]")
+        # The codes a script reads stay the same; only the words beside them are translated.
+        self.assertIn("`sha`", category["description_ru"])
+        # The CSVs themselves do not change with the reader's language.
+        russian = self.get("/api/v1/downloads/mine-atlas.csv.zip?lang=ru")
+        in_russian = zipfile.ZipFile(io.BytesIO(b"".join(russian.streaming_content)))
+        self.assertEqual(in_russian.read("hazard_areas.csv"), archive.read("hazard_areas.csv"))
+        readme = in_russian.read("README.txt").decode()
+        self.assertIn("data-dictionary.csv: every column of every file", readme)
+
     def test_the_geojson_zip_and_the_geopackage_carry_the_tables_too(self):
         response = self.get("/api/v1/downloads/mine-atlas.geojson.zip")
         names = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))).namelist()

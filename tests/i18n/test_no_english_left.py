@@ -143,6 +143,17 @@ class NoEnglishOnTranslatedPagesTests(CacheClearing, TestCase):
                     found = english_phrases(response.content.decode(), language)
                     self.assertFalse(found, f"English on {path}:\n" + "\n".join(found))
 
+    def test_the_api_guide_reads_in_the_language_asked_for(self):
+        # /api/ has no prefix: `?lang=` (or Accept-Language) chooses, as for the API itself.
+        for language in TRANSLATED_LANGUAGES:
+            with self.subTest(language=language):
+                response = self.client.get(f"/api/?lang={language}", HTTP_ACCEPT="text/html")
+                self.assertEqual(response.status_code, 200)
+                html = response.content.decode()
+                self.assertIn(f'<html lang="{language}"', html)
+                found = english_phrases(html, language)
+                self.assertFalse(found, "English on /api/:\n" + "\n".join(found))
+
     def test_the_error_pages_read_in_the_readers_language(self):
         for language in TRANSLATED_LANGUAGES:
             with self.subTest("404", language=language):

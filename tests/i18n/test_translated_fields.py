@@ -109,3 +109,36 @@ class IncidentSummaryInEachLanguageTests(TestCase):
         self.assertContains(self.page(incident, "az"), "Başqa qeydin təkrarıdır.")
         russian = self.page(incident, "ru").content.decode()
         self.assertIn('<span lang="en">Duplicate of another record.</span>', russian)
+
+
+class AreaNamesInTheAPITests(TestCase):
+    """The API's areas carry `name` in the answer's language beside the three fixed names."""
+
+    @classmethod
+    def setUpTestData(cls):
+        country = factories.make_country()
+        factories.make_unit(
+            country, code="AZ-AGM", name_en="Agdam", name_local="Ağdam", name_ru="Агдам"
+        )
+        factories.make_unit(country, code="AZ-XYZ", name_en="Nowhere", name_ru="")
+
+    def names(self, **parameters):
+        response = self.client.get("/api/v1/areas/", {"level": 1, **parameters})
+        self.assertEqual(response.status_code, 200, response.content[:300])
+        return {
+            feature["properties"]["code"]: feature["properties"]["name"]
+            for feature in response.json()["features"]
+        }
+
+    def test_lang_chooses_the_name_and_a_missing_one_falls_back_to_english(self):
+        self.assertEqual(self.names(lang="az"), {"AZ-AGM": "Ağdam", "AZ-XYZ": "Nowhere"})
+        self.assertEqual(self.names(lang="ru"), {"AZ-AGM": "Агдам", "AZ-XYZ": "Nowhere"})
+        self.assertEqual(self.names(lang="en"), {"AZ-AGM": "Agdam", "AZ-XYZ": "Nowhere"})
+        # Without ?lang=, the client's Accept-Language decides, as the map's requests do.
+        response = self.client.get("/api/v1/areas/?level=1", HTTP_ACCEPT_LANGUAGE="ru")
+        names = {
+            f["properties"]["code"]: f["properties"]["name"] for f in response.json()["features"]
+        }
+        self.assertEqual(names["AZ-AGM"], "Агдам")
+        # Each language is its own cached answer: the first one asked is not served to all.
+        self.assertEqual(self.names(lang="az")["AZ-AGM"], "Ağdam")
