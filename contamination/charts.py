@@ -400,6 +400,12 @@ def _tick_label(value):
     return number_format(float(f"{value:.2g}"), use_l10n=True)
 
 
+def legend_text_width(text):
+    """About how wide `text` is at the legend's 13 px: Cyrillic letters and Azerbaijani ones
+    with marks run wider than Latin ones, so a Russian legend needs more room."""
+    return sum(6.9 if ord(character) < 128 else 8.2 for character in text)
+
+
 def chart_label(title):
     """What a screen reader announces for a chart: its title, and that its table follows."""
     return gettext("%(title)s (the data table follows)") % {"title": title}
@@ -417,7 +423,7 @@ def _frame(title, unit, ticks, plot_height, series):
     # Legend across the top, wrapping to a second row when needed.
     x, y = LEFT, 18
     for index, name in enumerate(series):
-        width = 30 + 6.9 * len(name)
+        width = 30 + legend_text_width(name)
         if x + width > WIDTH - RIGHT:
             x, y = LEFT, y + 18
         colour = PALETTE[index % len(PALETTE)]

@@ -12,6 +12,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.gis.db.models import Extent, GeometryField
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Func, Max, Min
 from django.forms import ValidationError as FormValidationError
 from django.http import Http404, HttpResponse, QueryDict
@@ -297,7 +298,10 @@ def api(request):
         return render(
             request,
             "ogc/api.html",
-            {"document": document, "text": json.dumps(document, indent=2, ensure_ascii=False)},
+            {
+                "document": document,
+                "text": json.dumps(document, indent=2, ensure_ascii=False, cls=DjangoJSONEncoder),
+            },
         )
     response = json_response(document)
     response["Content-Type"] = OPENAPI_JSON

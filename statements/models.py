@@ -18,7 +18,6 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from config.language import in_reader_language
 from contamination.models import (
     PUBLICATION_TIMESTAMPS_SQL,
     AdminArea,
@@ -31,6 +30,7 @@ from contamination.models import (
     track_history,
     validate_not_future,
 )
+from contamination.translated import in_reader_language
 from statements.querysets import ClaimQuerySet, PersonQuerySet, StatementQuerySet
 from statements.units import UNITS, unit_label, units_compatible
 

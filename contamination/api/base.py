@@ -11,6 +11,7 @@ import json
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.utils.translation import gettext
 from rest_framework.exceptions import NotFound, ValidationError
@@ -39,7 +40,7 @@ class GeoJSONRenderer(BaseRenderer):
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        return json.dumps(data).encode()
+        return json.dumps(data, cls=DjangoJSONEncoder).encode()
 
 
 class CSVRenderer(BaseRenderer):
@@ -305,7 +306,8 @@ def stable_order(queryset):
 
 def json_response(data, status_code=200):
     return HttpResponse(
-        json.dumps(data, ensure_ascii=False),
+        # DjangoJSONEncoder: descriptions are translatable (lazy) text.
+        json.dumps(data, ensure_ascii=False, cls=DjangoJSONEncoder),
         status=status_code,
         content_type="application/json",
     )

@@ -7,7 +7,7 @@ from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
-from config.language import in_reader_language as language_of
+from contamination.translated import in_reader_language as language_of
 
 register = template.Library()
 

@@ -59,7 +59,7 @@ class DownloadTests(APITestCase):
                     sorted(
                         [f"{name}.{suffix}" for name in layers for suffix in suffixes]
                         + tables
-                        + ["README.txt", "LICENSE.txt", "CITATION.cff"]
+                        + ["README.txt", "LICENSE.txt", "CITATION.cff", "data-dictionary.csv"]
                         + (["datapackage.json"] if extension == "csv.zip" else [])
                     ),
                 )

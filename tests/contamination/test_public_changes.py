@@ -58,7 +58,7 @@ class OneScriptedHistoryTests(TransactionTestCase):
         for change in page.context["changes"]:
             self.assertContains(page, change.label)
         self.assertContains(page, "name from Field by the river to Field by the river, north")
-        self.assertContains(page, "Note: Counted twice.")
+        self.assertContains(page, 'Note: <span lang="en">Counted twice.</span>')
 
         feed = self.client.get(reverse("changes-feed"))
         self.assertEqual(feed.status_code, 200)

@@ -51,7 +51,9 @@ class ChangelogTests(TransactionTestCase):
                 ("published", "Hazard area", "HA-FIELD"),
             ],
         )
-        self.assertContains(response, "Note: The outlet withdrew the interview.")
+        self.assertContains(
+            response, 'Note: <span lang="en">The outlet withdrew the interview.</span>'
+        )
         self.assertContains(response, 'href="/en/statements/minister-2023/"')
         self.assertContains(response, "Statement minister-2023</a>: text")
         self.assertNotContains(response, "unreviewed")  # a draft never shows
