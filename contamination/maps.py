@@ -9,11 +9,13 @@ each layer gets only its own (tests/site/test_map.py checks them against the API
 Layers: `areas` (the units, shaded by their figures), `hazards`, `releases`, `incidents`.
 """
 
+import copy
+import functools
 from dataclasses import asdict, dataclass, field
 
 from django.db.models import Exists, OuterRef
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from contamination.models import (
     AdminArea,
@@ -44,6 +46,19 @@ def _same_name(*layers):
 
 
 def filters(areas=(), organisations=()):
+    """The map's filters; without database choices, built once per language (a record or
+    area page's map takes them on every request)."""
+    if not areas and not organisations:
+        return copy.deepcopy(_filters_in(get_language() or "en"))
+    return _filters(areas, organisations)
+
+
+@functools.cache
+def _filters_in(language):
+    return _filters()
+
+
+def _filters(areas=(), organisations=()):
     """The map's filters in the order the form shows them, as plain dicts (for JSON).
 
     `areas` and `organisations` are the database's choices ((value, label) pairs); the rest
@@ -128,6 +143,11 @@ def filters(areas=(), organisations=()):
 
 def labels():
     """Readable labels of the coded values the map's popups, list and legend show."""
+    return copy.deepcopy(_labels_in(get_language() or "en"))
+
+
+@functools.cache
+def _labels_in(language):
     coded = {
         "category": HazardArea.Category,
         "status": HazardArea.Status,
