@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import DEFAULT_DB_ALIAS
 from django.test import Client
+from django.utils import translation
 
 from config import db_router
 from tests.accounts.sign_in import force_login_with_second_factor
@@ -22,6 +23,16 @@ def staff_sign_in_includes_second_factor(monkeypatch):
     pages, or use `force_login_without_second_factor`.
     """
     monkeypatch.setattr(Client, "force_login", force_login_with_second_factor)
+
+
+@pytest.fixture(autouse=True)
+def each_test_starts_in_english():
+    """Every test starts in the site's default language. A request under /az/ or with
+    `?lang=ru` leaves its language active in the thread afterwards (Django resets it on the
+    next request, not at the end of one), and `get_absolute_url()` would follow it."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
