@@ -31,6 +31,11 @@ from django.db.models import F
 from contamination.models import HazardArea, Incident, LandRelease
 
 EXTENT = 4096
+# Far out, a tile's shapes need less precision than its 512 px allow at 4096 units a side:
+# 2048 units are still 4 per pixel, and each coordinate takes a bit less (the country view's
+# tiles are 2.05 MB at 4096, over the 2 MB a view may cost; docs/benchmark.md).
+FAR_EXTENT = 2048
+FAR_BELOW_ZOOM = 9
 BUFFER = 64
 # A cluster's circle is up to 23 px across a 512 px tile: the neighbour tile must draw it too.
 POINT_BUFFER = 256
@@ -219,6 +224,11 @@ FROM features WHERE geom IS NOT NULL
 """
 
 
+def extent_for(z):
+    """Tile units per side at zoom z (the MVT layer says it; clients scale by it)."""
+    return FAR_EXTENT if z < FAR_BELOW_ZOOM else EXTENT
+
+
 def is_clustered(layer, z):
     return layer is INCIDENTS and z < CLUSTER_BELOW_ZOOM
 
@@ -248,11 +258,12 @@ def tile_sql(layer, queryset, z, x, y):
         return None
     columns = "".join(f', r.p{index} AS "{name}"' for index, name in enumerate(names))
     template = CLUSTERS_SQL if clustered else POINTS_SQL if layer is INCIDENTS else SHAPES_SQL
+    extent = extent_for(z)
     sql = template.format(
         rows=inner,
         columns=columns,
-        extent=EXTENT,
-        buffer=buffer,
+        extent=extent,
+        buffer=buffer * extent // EXTENT,  # the same share of the tile at either extent
     )
     return sql, params, {"z": z, "x": x, "y": y, "layer": layer.name, "cell": cluster_cell_deg(z)}
 

@@ -98,7 +98,8 @@ def tile_number(name, text, limit):
 @get_schema(
     operation_id="tiles_retrieve",
     tags=["tiles"],
-    description="One Mapbox Vector Tile (MVT 2.1, extent 4096, EPSG:3857 tiling) of a record "
+    description="One Mapbox Vector Tile (MVT 2.1, EPSG:3857 tiling; extent 4096, and 2048 below "
+    f"zoom {tiles.FAR_BELOW_ZOOM}, as each layer says) of a record "
     "layer: the published records in the tile, with the small attributes a map needs (see the "
     "layer's TileJSON `vector_layers`). Hazard areas and land releases are polygons, or a point "
     "on the surface where a polygon is smaller than the tile's grid. Incidents are at their "

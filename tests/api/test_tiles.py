@@ -30,9 +30,10 @@ def lonlat(feature, z, x, y):
     """A point feature's position in degrees (tile units back to longitude/latitude)."""
     px, py = feature["geometry"]["coordinates"]
     n = 2**z
-    lon = (x + px / tiles.EXTENT) / n * 360 - 180
+    extent = tiles.extent_for(z)
+    lon = (x + px / extent) / n * 360 - 180
     # The decoder flips y to grow upwards (its default): row y's bottom edge is 0.
-    merc = math.pi * (1 - 2 * (y + 1 - py / tiles.EXTENT) / n)
+    merc = math.pi * (1 - 2 * (y + 1 - py / extent) / n)
     return lon, math.degrees(math.atan(math.sinh(merc)))
 
 
@@ -145,7 +146,7 @@ class TileTests(TestCase):
                     self.assertLess(math.dist((lon, lat), (public_lon, public_lat)), 0.01)
                 lon, lat = lonlat(features[0], *zxy)
                 # Within a tile unit of the public point, and nowhere near the exact one.
-                unit_deg = 360 / 2**z / tiles.EXTENT
+                unit_deg = 360 / 2**z / tiles.extent_for(z)
                 self.assertLess(
                     math.dist((lon, lat), (public_lon, public_lat)), 2 * unit_deg + 1e-6
                 )
@@ -160,7 +161,7 @@ class TileTests(TestCase):
             {"count": 1, "killed": 1, "injured": 0, "incident": self.incident.pk},
         )
         public = self.client.get(f"/api/v1/incidents/{self.incident.pk}/").json()
-        unit_deg = 360 / 2**6 / tiles.EXTENT
+        unit_deg = 360 / 2**6 / tiles.extent_for(6)
         self.assertLess(
             math.dist(lonlat(cluster, *zxy), public["geometry"]["coordinates"]), 2 * unit_deg
         )
