@@ -102,7 +102,7 @@ TARGETS = [
         f"/api/v1/hazard-areas/?bbox={ITEMS_BBOX}&page_size={ITEMS_LIMIT}",
         "geojson",
         "API list",
-        floor="items",
+        floor="items with their count",
         peer=True,
     ),
     Target(
@@ -140,7 +140,7 @@ TARGETS = [
 # every geometry). Written by hand, not taken from the view, so that it also shows what the
 # view's own query costs beyond the minimum. bench/run.py checks the ids match the site's.
 FEATURE_SQL = """
-SELECT '{{"type":"FeatureCollection","features":['
+SELECT '{{"type":"FeatureCollection",{count}"features":['
        || COALESCE(string_agg(
             '{{"type":"Feature","id":' || t.id
             || ',"geometry":' || ST_AsGeoJSON({geometry}, {precision})
@@ -206,16 +206,23 @@ def zoom_options(zoom):
     return pixel_deg / 2, max(1, min(API_PRECISION, decimals))
 
 
-def floor_sql(resource, *, where, limit, zoom=None, order=None):
+# The exact number of matches, for an answer that carries one (the researchers' list).
+COUNT_SQL = """"count":' || (SELECT count(*) FROM {table} r WHERE {where}) || ',"""
+
+
+def floor_sql(resource, *, where, limit, zoom=None, order=None, counted=False):
     geometry, precision = "t.geometry", API_PRECISION
     if zoom is not None:
         tolerance, precision = zoom_options(zoom)
         geometry = f"ST_Multi(ST_SimplifyPreserveTopology(t.geometry, {tolerance!r}))"
+    where = f"r.publication_status = 'published' AND {where}"
+    count = COUNT_SQL.format(table=resource["table"], where=where) if counted else ""
     return FEATURE_SQL.format(
         geometry=geometry,
         precision=precision,
-        where=f"r.publication_status = 'published' AND {where}",
+        where=where,
         limit=limit,
+        count=count.replace("{", "{{").replace("}", "}}"),
         **{**resource, "order": order or resource["order"]},
     )
 
@@ -228,6 +235,10 @@ FLOORS = {
         HAZARD_AREAS, where=bbox_sql(DISTRICT_BBOX), limit=API_PAGE_SIZE, zoom=DISTRICT_ZOOM
     ),
     "items": floor_sql(HAZARD_AREAS, where=bbox_sql(ITEMS_BBOX), limit=ITEMS_LIMIT),
+    # The API's list says how many features match in all: its floor counts them too.
+    "items with their count": floor_sql(
+        HAZARD_AREAS, where=bbox_sql(ITEMS_BBOX), limit=ITEMS_LIMIT, counted=True
+    ),
     # The download orders by id (contamination/api/downloads.py).
     "download": floor_sql(LAND_RELEASES, where="true", limit=DOWNLOAD_LIMIT, order="r.id"),
 }
