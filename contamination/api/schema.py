@@ -256,9 +256,13 @@ def number(description, nullable=False):
     return {**schema, "nullable": True} if nullable else schema
 
 
-def choice_labels(choices):
-    """ "`sha`: Suspected hazardous area (SHA); …", in the language it is read in."""
-    return lazy(lambda: "; ".join(f"`{value}`: {label}" for value, label in choices), str)()
+def _joined_labels(choices):
+    return "; ".join(f"`{value}`: {label}" for value, label in choices)
+
+
+# "`sha`: Suspected hazardous area (SHA); …", joined when read, in the language read in. One
+# lazy function for every call: lazy() itself builds a proxy class each time it is called.
+choice_labels = lazy(_joined_labels, str)
 
 
 def choice(choices, description, nullable=False):
