@@ -374,7 +374,7 @@ AREA_FIGURE_COLUMNS = [
     Column("injured", "figure_injured", integer(_("People injured in those incidents."))),
     Column(
         "casualties",
-        F("figure_killed") + F("figure_injured"),
+        "figure_casualties",
         integer(_("People killed or injured.")),
     ),
 ]
