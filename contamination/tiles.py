@@ -8,8 +8,12 @@ row selection, so the tiles take exactly the filters of the API's lists
 Three layers, each one MVT layer of the same name:
 
 - `hazard-areas` and `land-releases`: polygons. A polygon smaller than the tile's grid cell
-  (at country scale most are) would vanish from the tile; it is kept as a point on its surface
-  instead, so that every record stays on the map at every zoom.
+  would vanish from the tile; it is kept as a point on its surface instead, so that every
+  record stays on the map at every zoom. Far out (below `FAR_BELOW_ZOOM`), where most records
+  are far smaller than a pixel, the small ones are marks: one point per cell of
+  1/`MARK_CELLS` tile and per colour (category, method), with the `count` of its records, and
+  a lone record's own attributes. The country view then holds thousands of marks rather than
+  70,000 points drawn over each other, and every record is still counted.
 - `incidents`: each at its public (generalised) location only, never the exact point. Below
   `CLUSTER_BELOW_ZOOM` a tile holds clusters: one point per grid cell with its counts.
 
@@ -45,6 +49,9 @@ CLUSTER_BELOW_ZOOM = 10
 # A cluster gathers the incidents of a cell of this many tile units a side (1/8 of a tile).
 CLUSTER_CELL_UNITS = 512
 MAX_ZOOM = 22
+# Far out, records smaller than a cell of 1/MARK_CELLS tile side (4 px of a 512 px tile) are
+# drawn as one mark per cell and colour.
+MARK_CELLS = 128
 # Deepest zoom with tiles of their own: past it, a client scales these (TileJSON `maxzoom`).
 DATA_MAX_ZOOM = 16
 
@@ -57,6 +64,8 @@ class TileLayer:
     # MVT attribute -> field path of the model: small, for the legend, filters and the list.
     properties: dict
     fields: dict  # attribute -> description, for TileJSON's vector_layers
+    # The attribute that colours a far-out mark: its records share it (None: no marks).
+    mark_key: str = None
 
     def rows(self, queryset):
         return queryset
@@ -66,6 +75,16 @@ class IncidentTileLayer(TileLayer):
     def rows(self, queryset):
         return queryset.with_public_location()
 
+
+MARKS_NOTE = (
+    f"Number (zoom < {FAR_BELOW_ZOOM}): a mark of this many records too small to draw, in one "
+    f"cell of 1/{MARK_CELLS} tile; only `{{key}}` and `is_demo` (all of them demo) are given. "
+    "Absent on a single record."
+)
+CELL_NOTE = (
+    'String (with `count`): the mark\'s cell, "column,row" of the grid of its zoom; the same '
+    "in every tile that holds the mark."
+)
 
 HAZARD_AREAS = TileLayer(
     name="hazard-areas",
@@ -87,7 +106,10 @@ HAZARD_AREAS = TileLayer(
         "identified_on": "String: date identified (YYYY-MM-DD).",
         "organisation": "Number: id of the organisation that surveyed it (/api/v1/organisations/).",
         "is_demo": "Boolean: a generated demonstration record, not real data.",
+        "count": MARKS_NOTE.format(key="category"),
+        "cell": CELL_NOTE,
     },
+    mark_key="category",
 )
 LAND_RELEASES = TileLayer(
     name="land-releases",
@@ -107,7 +129,10 @@ LAND_RELEASES = TileLayer(
         "completed_on": "String: date completed (YYYY-MM-DD).",
         "organisation": "Number: id of the organisation that released it.",
         "is_demo": "Boolean: a generated demonstration record, not real data.",
+        "count": MARKS_NOTE.format(key="method"),
+        "cell": CELL_NOTE,
     },
+    mark_key="method",
 )
 INCIDENTS = IncidentTileLayer(
     name="incidents",
@@ -187,6 +212,47 @@ SELECT ST_AsMVT(features.*, %(layer)s, {extent}, 'geom')
 FROM features WHERE geom IS NOT NULL
 """
 
+# Far out: the polygons of at least a cell as above; the smaller ones as marks, one per cell
+# and colour ({key}), at the centre of their points on surface. A lone record keeps its
+# attributes ({single}: `CASE WHEN count = 1 THEN …`); a mark of several gives its `count` and
+# its `cell` (column,row of the grid: the same mark in each tile that holds it, however close
+# a neighbour cell's mark is drawn).
+FAR_SHAPES_SQL = """
+WITH tile AS (SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS box),
+records AS (
+    SELECT r.*, ST_XMax(b) - ST_XMin(b) < %(cell)s AND ST_YMax(b) - ST_YMin(b) < %(cell)s AS small
+    FROM ({rows}) r, Box2D(r.g::geometry) b
+),
+marks AS (
+    SELECT count(*)::int AS count, (array_agg(r.id))[1] AS id{aggregated},
+           ST_Centroid(ST_Collect(r.anchor)) AS point, r.grid
+    FROM (
+        SELECT *, ST_SnapToGrid(anchor, %(cell)s) AS grid
+        FROM (SELECT *, ST_PointOnSurface(g) AS anchor FROM records WHERE small) small
+    ) r
+    GROUP BY r.{key}, r.grid
+),
+features AS (
+    SELECT r.id{columns}, NULL::int AS count, NULL::text AS cell,
+           COALESCE(
+               ST_AsMVTGeom(ST_Transform(r.g, 3857), tile.box, {extent}, {buffer}, true),
+               ST_AsMVTGeom(ST_Transform(ST_PointOnSurface(r.g), 3857), tile.box,
+                            {extent}, {buffer}, true)
+           ) AS geom
+    FROM records r, tile
+    WHERE NOT r.small
+    UNION ALL
+    SELECT CASE WHEN m.count = 1 THEN m.id END{single}, NULLIF(m.count, 1),
+           CASE WHEN m.count > 1 THEN
+               round(ST_X(m.grid) / %(cell)s)::int || ',' || round(ST_Y(m.grid) / %(cell)s)::int
+           END,
+           ST_AsMVTGeom(ST_Transform(m.point, 3857), tile.box, {extent}, {buffer}, true)
+    FROM marks m, tile
+)
+SELECT ST_AsMVT(features.*, %(layer)s, {extent}, 'geom')
+FROM features WHERE geom IS NOT NULL
+"""
+
 POINTS_SQL = """
 WITH tile AS (SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS box),
 features AS (
@@ -233,6 +299,15 @@ def is_clustered(layer, z):
     return layer is INCIDENTS and z < CLUSTER_BELOW_ZOOM
 
 
+def has_marks(layer, z):
+    return layer.mark_key is not None and z < FAR_BELOW_ZOOM
+
+
+def mark_cell_deg(z):
+    """Side of a mark's cell in degrees at zoom z (one grid everywhere, as for clusters)."""
+    return 360 / 2**z / MARK_CELLS
+
+
 def tile_sql(layer, queryset, z, x, y):
     """(sql, params) of tile z/x/y of `layer` for the published rows of `queryset` (already
     filtered), or None when the selection is empty by construction."""
@@ -246,9 +321,12 @@ def tile_sql(layer, queryset, z, x, y):
         selection = layer.rows(queryset).public_location_in(tile_polygon(z, x, y, margin))
         geometry = F("public_location")
     else:
+        if has_marks(layer, z):
+            margin += 1 / MARK_CELLS  # whole cells, as for clusters
         selection = queryset.filter(geometry__bboverlaps=tile_polygon(z, x, y, margin))
         geometry = F("geometry")
     clustered = is_clustered(layer, z)
+    marked = has_marks(layer, z)
     names = [] if clustered else list(layer.properties)
     values = {f"p{index}": F(layer.properties[name]) for index, name in enumerate(names)}
     rows = selection.order_by().values("id", **values, g=geometry)
@@ -257,15 +335,46 @@ def tile_sql(layer, queryset, z, x, y):
     except EmptyResultSet:
         return None
     columns = "".join(f', r.p{index} AS "{name}"' for index, name in enumerate(names))
-    template = CLUSTERS_SQL if clustered else POINTS_SQL if layer is INCIDENTS else SHAPES_SQL
+    if clustered:
+        template = CLUSTERS_SQL
+    elif layer is INCIDENTS:
+        template = POINTS_SQL
+    else:
+        template = FAR_SHAPES_SQL if marked else SHAPES_SQL
     extent = extent_for(z)
+    marks = mark_columns(names, layer.mark_key) if marked else {}
     sql = template.format(
         rows=inner,
         columns=columns,
         extent=extent,
         buffer=buffer * extent // EXTENT,  # the same share of the tile at either extent
+        **marks,
     )
-    return sql, params, {"z": z, "x": x, "y": y, "layer": layer.name, "cell": cluster_cell_deg(z)}
+    cell = mark_cell_deg(z) if marked else cluster_cell_deg(z)
+    return sql, params, {"z": z, "x": x, "y": y, "layer": layer.name, "cell": cell}
+
+
+def mark_columns(names, key):
+    """The parts of FAR_SHAPES_SQL that differ by layer: a mark's colour, whether all of its
+    records are demo, and a lone record's other attributes."""
+    aggregated = []
+    single = []
+    for index, name in enumerate(names):
+        column = f"p{index}"
+        if name == key:
+            aggregated.append(f", r.{column}")
+            single.append(f", m.{column}")
+        elif name == "is_demo":
+            aggregated.append(f", bool_and(r.{column}) AS {column}")
+            single.append(f", m.{column}")
+        else:
+            aggregated.append(f", (array_agg(r.{column}))[1] AS {column}")
+            single.append(f", CASE WHEN m.count = 1 THEN m.{column} END")
+    return {
+        "key": f"p{names.index(key)}",
+        "aggregated": "".join(aggregated),
+        "single": "".join(single),
+    }
 
 
 def render(layer, queryset, z, x, y):

@@ -102,7 +102,9 @@ def tile_number(name, text, limit):
     f"zoom {tiles.FAR_BELOW_ZOOM}, as each layer says) of a record "
     "layer: the published records in the tile, with the small attributes a map needs (see the "
     "layer's TileJSON `vector_layers`). Hazard areas and land releases are polygons, or a point "
-    "on the surface where a polygon is smaller than the tile's grid. Incidents are at their "
+    "on the surface where a polygon is smaller than the tile's grid; below zoom "
+    f"{tiles.FAR_BELOW_ZOOM}, those smaller than 1/{tiles.MARK_CELLS} tile are marks, one point "
+    "per cell and category (method), with `count` and `cell`. Incidents are at their "
     "public, generalised location only; below zoom "
     f"{tiles.CLUSTER_BELOW_ZOOM} a tile holds clusters (one point per cell, with `count`, "
     "`killed`, `injured`). A tile with no record is an empty 200." + FILTERS_NOTE,

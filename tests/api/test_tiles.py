@@ -121,6 +121,37 @@ class TileTests(TestCase):
         )
         self.assertEqual({f["geometry"]["type"] for f in features}, {"Point"})
 
+    def test_far_out_small_shapes_are_marks_that_count_every_record(self):
+        # Three confirmed areas and a suspected one within one 4 px cell at zoom 6 (a cell is
+        # 1/128 of a tile side, centred on a multiple of its size), and a confirmed draft: the
+        # tile has a mark of three, without any record's attributes, and the suspected area
+        # alone with its own.
+        def small(lon, lat, **kwargs):
+            square = factories.square(lon, lat, 0.002)
+            return factories.make_hazard_area(geometry=factories.multi(square), **kwargs)
+
+        size = tiles.mark_cell_deg(6)
+        lon, lat = 1060 * size, 912 * size  # a cell's centre near Ağdam
+        cell = [small(lon, lat), small(lon + 0.004, lat - 0.003), small(lon - 0.005, lat + 0.004)]
+        alone = small(lon + 0.001, lat, category="sha", reference="HA-ALONE")
+        small(lon, lat + 0.002, publication_status="draft")
+        features, _ = self.features("hazard-areas", 6, lon, lat)
+        marks = [f for f in features if "count" in f["properties"]]
+        self.assertEqual(
+            [m["properties"] for m in marks],
+            [{"count": 3, "cell": "1060,912", "category": "cha", "is_demo": False}],
+        )
+        self.assertEqual(marks[0]["geometry"]["type"], "Point")
+        by_id = {f["properties"].get("id"): f for f in features}
+        self.assertEqual(by_id[alone.pk]["properties"]["reference"], "HA-ALONE")
+        self.assertEqual(by_id[alone.pk]["geometry"]["type"], "Point")
+        self.assertTrue(set(by_id).isdisjoint(record.pk for record in cell))
+        # Every published record of the tile is counted once: the fixtures' two and these four.
+        self.assertEqual(sum(f["properties"].get("count", 1) for f in features), 6)
+        # From zoom 9 on, each is its own shape again.
+        ids = self.ids("hazard-areas", 9, lon, lat)
+        self.assertTrue({alone.pk, *(record.pk for record in cell)} <= ids)
+
     def test_filters_narrow_the_tile_like_the_list(self):
         self.assertEqual(self.ids("hazard-areas", 12, query="?category=sha"), {self.suspected.pk})
         self.assertEqual(

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlparse
 from django.test import override_settings
 from playwright.sync_api import expect
 
+from contamination import tiles
 from contamination.models import HazardArea
 from tests import factories
 from tests.browser.test_site import CLOSE_VIEW, PAINTED_PIXELS, BrowserTestCase
@@ -51,6 +52,41 @@ class CountryViewTests(BrowserTestCase):
         zooms = {u.path.split("/")[5] for u in api if "/tiles/" in u.path}
         self.assertEqual(len(zooms), 1, zooms)
         self.assertEqual(len({u.geturl() for u in api}), len(api), "a tile was asked for twice")
+
+    def test_far_out_a_mark_counts_its_small_areas_and_zooms_to_them(self):
+        # 30 confirmed 100 m squares in one field: one dot at country view, counted as 30.
+        # (The map at zoom 7 draws the tiles of zoom 6; the field is in the middle of a cell.)
+        lon, lat = 1076 * tiles.mark_cell_deg(6), 917 * tiles.mark_cell_deg(6)
+        HazardArea.objects.bulk_create(
+            HazardArea(
+                reference=f"HA-FIELD-{i}",
+                name="Field",
+                category="cha",
+                geometry=factories.multi(
+                    factories.square(lon + (i % 6) * 0.0015, lat + (i // 6) * 0.0015, 0.001)
+                ),
+                identified_on=datetime.date(2022, 1, 1),
+                publication_status="published",
+            )
+            for i in range(30)
+        )
+        self.page.set_viewport_size({"width": 1366, "height": 900})
+        self.page.goto(f"{self.live_server_url}/map/?lat=40.2&lng=47&z=7&layers=hazards")
+        self.wait_for_map()
+        self.assertEqual(self.counts()["hazards"], "32")  # the two of build_records and 30
+        listed = self.page.locator("[data-records-of] button[data-key^='hazards:cluster:']")
+        expect(listed).to_have_count(1)
+        expect(listed).to_contain_text("30 hazard areas")
+        expect(self.page.locator("#map-legend")).to_contain_text("one dot can stand for several")
+        self.click_record("hazards:cluster:")
+        popup = self.page.locator(".leaflet-popup-content")
+        expect(popup).to_contain_text("30 hazard areas")
+        popup.get_by_role("button", name="Zoom in to see each record").click()
+        self.page.wait_for_function("() => MineAtlas.maps[0].map.getZoom() >= 10")
+        self.wait_for_map()
+        # Close up, each is its own record: listed by reference, no mark left.
+        expect(self.page.locator("[data-records-of]")).to_contain_text("HA-FIELD-0")
+        expect(listed).to_have_count(0)
 
 
 class TileMapTests(BrowserTestCase):

@@ -1,4 +1,5 @@
 import re
+from pathlib import Path
 
 from django.test import TestCase
 from django.urls import reverse
@@ -7,6 +8,13 @@ from contamination import maps
 from contamination.api import filters as api_filters
 from tests import factories
 from tests.site.world import CacheClearing, build_world
+
+# The modules index.js imports: every file of static/js/map but itself.
+MAP_MODULES = {
+    f"/static/js/map/{path.name}"
+    for path in (Path(__file__).resolve().parents[2] / "static/js/map").glob("*.js")
+    if path.name != "index.js"
+}
 
 
 class MapExplorerTests(CacheClearing, TestCase):
@@ -131,3 +139,6 @@ class MapPagesScriptTests(CacheClearing, TestCase):
                     )
                 self.assertIsNone(re.search(r"\son[a-z]+=", html), "an event-handler attribute")
                 self.assertIn('<script type="module" src="/static/js/map/index.js">', html)
+                # Every module the map imports is fetched at once, not after index.js is read.
+                preloaded = set(re.findall(r'<link rel="modulepreload" href="([^"]+)">', html))
+                self.assertEqual(preloaded, MAP_MODULES)

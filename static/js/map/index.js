@@ -13,29 +13,30 @@
  */
 
 import { fetchCollection, fetchRecord, Requests } from "./api.js";
-import { casualtyText, escapeHtml, fill, formatNumber } from "./format.js";
+import { casualtyText, escapeHtml, fill, formatNumber, label } from "./format.js";
 import { emptyFilters, FilterForm, LAYERS, readState, stateQuery } from "./filters.js";
 import {
   areasUrl,
   areaStyle,
   areaUrl,
   breaks,
-  CLUSTER_BELOW_ZOOM,
   featureKey,
   isCluster,
   RECORD_LAYERS,
+  separateZoom,
   recordApiUrl,
   recordUrl,
   tileUrl,
 } from "./layers.js";
 import { renderLegend } from "./legend.js";
-import { RecordList } from "./list.js";
+import { MOST_ITEMS, RecordList } from "./list.js";
 import { MODES } from "./modes.js";
 import {
   areaCode,
   areaPopup,
   areaTooltip,
   clusterPopup,
+  markPopup,
   periodText,
   RECORD_LINES,
   recordPopup,
@@ -161,7 +162,10 @@ class AtlasMap {
 
   bindEvents() {
     const map = this.map;
-    map.on("zoomend", () => this.areasLayer.setStyle((feature) => this.areaStyle(feature)));
+    map.on("zoomend", () => {
+      this.areasLayer.setStyle((feature) => this.areaStyle(feature));
+      this.renderLegend(); // its note on marks holds far out only
+    });
     if (this.mode.followView) {
       map.on("moveend", () => {
         if (this.restoring) this.restoring = false;
@@ -373,7 +377,9 @@ class AtlasMap {
     const key = featureKey(name, entry);
     const popup = L.popup({ maxWidth: 320 }).setLatLng(entry.latlng);
     this.openKey = key;
-    if (isCluster(props)) {
+    if (isCluster(props) && name !== "incidents") {
+      popup.setContent(markPopup(name, props, RECORD_LAYERS[name].counted, this.config.labels || {}));
+    } else if (isCluster(props)) {
       const single = props.count === 1 && props.incident != null ? recordUrl(this.config, name, props.incident) : null;
       popup.setContent(clusterPopup(props, single));
     } else {
@@ -387,7 +393,7 @@ class AtlasMap {
       const button = popup.getElement().querySelector(".popup-zoom");
       if (button) {
         button.addEventListener("click", () => {
-          this.map.setView(entry.latlng, Math.max(CLUSTER_BELOW_ZOOM, this.map.getZoom() + 2));
+          this.map.setView(entry.latlng, Math.max(separateZoom(name), this.map.getZoom() + 2));
         });
       }
     } else {
@@ -422,20 +428,20 @@ class AtlasMap {
   renderList() {
     if (!this.list) return;
     const entries = [];
-    this.entries.forEach((entry, key) => {
-      entries.push({ key, order: ORDER.indexOf(entry.name), ...this.describe(entry) });
-    });
-    // In the legend's order; within a layer, as the tiles hold them.
+    this.entries.forEach((entry, key) => entries.push({ key, entry, order: ORDER.indexOf(entry.name) }));
+    // In the legend's order; within a layer, as the tiles hold them. Only the items the list
+    // shows are described: a view can hold thousands.
     entries.sort((a, b) => a.order - b.order);
-    this.list.render(entries);
+    this.list.render(entries.map((item, index) => (index < MOST_ITEMS ? { key: item.key, ...this.describe(item.entry) } : item)));
   }
 
   describe({ name, props }) {
     if (isCluster(props)) {
-      const what = fill(ngettext("%(count)s incident", "%(count)s incidents", props.count), {
-        count: formatNumber(props.count),
-      });
-      return { title: what, detail: casualtyText(props) };
+      const what = fill(RECORD_LAYERS[name].counted(props.count), { count: formatNumber(props.count) });
+      if (name === "incidents") return { title: what, detail: casualtyText(props) };
+      const labels = this.config.labels || {};
+      const kind = name === "hazards" ? label(labels, "category", props.category) : label(labels, "method", props.method);
+      return { title: what, detail: [kind, props.is_demo ? gettext("Demo records") : ""].filter(Boolean).join(" · ") };
     }
     const lines = RECORD_LINES[name](props, this.config.labels || {}).filter(Boolean);
     if (props.is_demo) lines.push(gettext("Demo record"));
@@ -494,7 +500,7 @@ class AtlasMap {
   }
 
   renderLegend() {
-    if (this.legend) renderLegend(this.legend, this.state, this.limits, this.config.labels || {});
+    if (this.legend) renderLegend(this.legend, this.state, this.limits, this.config.labels || {}, this.map.getZoom());
   }
 
   setStatus(text) {

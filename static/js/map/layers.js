@@ -7,6 +7,10 @@
 import { layerQuery } from "./filters.js";
 import "./format.js"; // the catalogue's fallback before the titles below are looked up
 
+// Below this map zoom (the tiles' zoom 9) the hazard area and land release tiles draw the
+// records smaller than 4 px as marks: one dot per cell and colour, with their `count`.
+export const MARKS_BELOW_ZOOM = 10;
+
 // Below this map zoom the incident tiles hold clusters. The map draws the API's tiles as 512 px
 // (its tiles of zoom z at map zoom z + 1), and those of zoom 10 on hold single incidents.
 export const CLUSTER_BELOW_ZOOM = 10.5;
@@ -19,17 +23,22 @@ export const NO_DATA = "#f4f1ee";
 export const HIGHLIGHT = { color: "#1b1f24", weight: 4 };
 
 // How each record layer looks in the tiles (tiles.js): a polygon's fill and outline, and the
-// circle of a point (an incident, a cluster, or a shape too small to draw at this zoom).
+// circle of a point (an incident, a cluster, a shape too small to draw at this zoom, or a mark
+// of several such shapes: a little larger, as it stands for more records).
+function markRadius(p) {
+  return p.count ? 3 + Math.min(2, Math.log10(p.count)) : 3;
+}
+
 const hazardLook = {
   polygon: (p) => ({ fill: CATEGORY_COLOURS[p.category] || CATEGORY_COLOURS.cha, stroke: CATEGORY_COLOURS[p.category] || CATEGORY_COLOURS.cha }),
   opacity: 0.55,
-  point: (p) => ({ radius: 3, fill: CATEGORY_COLOURS[p.category] || CATEGORY_COLOURS.cha, stroke: "#ffffff", opacity: 0.9 }),
+  point: (p) => ({ radius: markRadius(p), fill: CATEGORY_COLOURS[p.category] || CATEGORY_COLOURS.cha, stroke: "#ffffff", opacity: 0.9 }),
 };
 
 const releaseLook = {
   polygon: (p) => ({ fill: METHOD_COLOURS[p.method] || METHOD_COLOURS.reduced, stroke: METHOD_COLOURS[p.method] || METHOD_COLOURS.reduced }),
   opacity: 0.6,
-  point: (p) => ({ radius: 3, fill: METHOD_COLOURS[p.method] || METHOD_COLOURS.reduced, stroke: "#ffffff", opacity: 0.9 }),
+  point: (p) => ({ radius: markRadius(p), fill: METHOD_COLOURS[p.method] || METHOD_COLOURS.reduced, stroke: "#ffffff", opacity: 0.9 }),
 };
 
 const incidentLook = {
@@ -70,14 +79,28 @@ export const RECORD_LAYERS = {
   },
 };
 
-// Far out, the incident tiles hold clusters (one point per cell, with its counts).
+// Far out, the incident tiles hold clusters (one point per cell, with its counts), and the
+// others marks of several small records (with their count): both are "clusters" here.
 export function isCluster(props) {
   return props.count != null;
 }
 
+// The zoom at which a cluster's or a mark's records are drawn one by one.
+export function separateZoom(name) {
+  return name === "incidents" ? CLUSTER_BELOW_ZOOM : MARKS_BELOW_ZOOM;
+}
+
+// What a mark's records share (its colour), so that two marks at one place keep apart.
+export function markKind(props) {
+  return props.category || props.method || "";
+}
+
 /* A key that names one feature across reloads (the list and the open popup use it). */
 export function featureKey(name, entry) {
-  if (isCluster(entry.props)) return `${name}:cluster:${entry.latlng.lat.toFixed(5)},${entry.latlng.lng.toFixed(5)}`;
+  if (isCluster(entry.props)) {
+    const where = entry.props.cell || `${entry.latlng.lat.toFixed(5)},${entry.latlng.lng.toFixed(5)}`;
+    return `${name}:cluster:${markKind(entry.props)}:${where}`;
+  }
   return name + ":" + entry.props.id;
 }
 

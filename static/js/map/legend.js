@@ -6,6 +6,7 @@ import {
   CHOROPLETH,
   CLUSTER_BELOW_ZOOM,
   INCIDENT_COLOUR,
+  MARKS_BELOW_ZOOM,
   METHOD_COLOURS,
   NO_DATA,
 } from "./layers.js";
@@ -28,19 +29,22 @@ function section(title, entries) {
 }
 
 function choroplethEntries(limits, unit) {
-  const entries = [entry(NO_DATA, "none recorded")];
+  const entries = [entry(NO_DATA, gettext("none recorded"))];
   let lower = 0;
   for (let i = 0; i <= limits.length; i++) {
     const upper = limits[i];
-    const from = i === 0 ? "more than 0" : formatNumber(lower, 2);
-    const text = upper == null ? "≥ " + formatNumber(lower, 2) : from + " to < " + formatNumber(upper, 2);
+    const from = i === 0 ? gettext("more than 0") : formatNumber(lower, 2);
+    const text =
+      upper == null
+        ? "≥ " + formatNumber(lower, 2)
+        : fill(gettext("%(from)s to under %(upper)s"), { from, upper: formatNumber(upper, 2) });
     entries.push(entry(CHOROPLETH[i], text + " " + unit));
     lower = upper;
   }
   return entries;
 }
 
-export function renderLegend(box, state, limits, labels) {
+export function renderLegend(box, state, limits, labels, zoom) {
   const parts = [];
   if (state.layers.includes("areas")) {
     const share = state.measure === "share_pct";
@@ -63,6 +67,12 @@ export function renderLegend(box, state, limits, labels) {
       entry(colour, label(labels, "method", key), "swatch-dashed"),
     );
     parts.push(...section(gettext("Released land"), entries));
+  }
+  if ((state.layers.includes("hazards") || state.layers.includes("releases")) && zoom < MARKS_BELOW_ZOOM) {
+    const note = document.createElement("p");
+    note.className = "legend-note";
+    note.textContent = gettext("Zoomed out, one dot can stand for several small areas nearby: its popup counts them.");
+    parts.push(note);
   }
   if (state.layers.includes("incidents")) {
     parts.push(

@@ -7,7 +7,7 @@
 
 import { fill, formatNumber } from "./format.js";
 
-const MOST_ITEMS = 200; // a longer list is no help: past it, the note says to zoom in
+export const MOST_ITEMS = 200; // a longer list is no help: past it, the note says to zoom in
 
 export class RecordList {
   constructor(container, { onOpen, onFocus, onBlur }) {

@@ -97,6 +97,17 @@ export function recordPopup(layerName, feature, url, labels) {
   return popupBody(recordLink(url, recordTitle(p, id)), lines, url);
 }
 
+/* A mark of several small hazard areas or land releases, far out: how many, of what kind. */
+export function markPopup(name, p, counted, labels) {
+  const kind = name === "hazards" ? label(labels, "category", p.category) : label(labels, "method", p.method);
+  const lines = [kind && escapeHtml(kind), p.is_demo ? DEMO_LINE : ""].filter(Boolean);
+  return (
+    `<strong>${escapeHtml(fill(counted(p.count), { count: formatNumber(p.count) }))}</strong><br>` +
+    (lines.length ? lines.join("<br>") + "<br>" : "") +
+    `<button type="button" class="popup-zoom">${escapeHtml(gettext("Zoom in to see each record"))}</button>`
+  );
+}
+
 export function clusterPopup(p, singleUrl) {
   if (p.count === 1 && singleUrl) {
     return popupBody(recordLink(singleUrl, gettext("One incident")), [casualtyText(p)], singleUrl);

@@ -8,6 +8,7 @@
  * beside the map, the counts and the popups. */
 
 import { fetchWithRetry } from "./api.js";
+import { markKind } from "./layers.js";
 
 const MVT = "application/vnd.mapbox-vector-tile";
 const POINT = 1; // the plugin's GeomType
@@ -125,7 +126,12 @@ export async function featuresInView(layer, map) {
       const min = L.point(origin.x + b.minX * scale, origin.y + b.minY * scale);
       const max = L.point(origin.x + b.maxX * scale, origin.y + b.maxY * scale);
       if (max.x < pixels.min.x || min.x > pixels.max.x || max.y < pixels.min.y || min.y > pixels.max.y) continue;
-      const key = feature.props.id != null ? String(feature.props.id) : `${Math.round(min.x)},${Math.round(min.y)}`;
+      const key =
+        feature.props.id != null
+          ? String(feature.props.id)
+          : feature.props.cell != null // a mark: its cell, whichever tile holds it
+            ? `${markKind(feature.props)}:${feature.props.cell}`
+            : `${Math.round(min.x)},${Math.round(min.y)}`;
       if (seen.has(key)) continue; // a record across tile borders is in each tile
       seen.add(key);
       const corner = map.unproject(min, zoom);
