@@ -264,20 +264,24 @@ SELECT ST_AsMVT(features.*, %(layer)s, {extent}, 'geom')
 FROM features WHERE geom IS NOT NULL
 """
 
-# One point per cell at the centre of its incidents' public locations; the casualty counts
-# are summed per incident first (a lateral count, as the GeoJSON clusters do).
+# One point per cell at the centre of its incidents' public locations; the casualties are
+# counted per incident first, by a join rather than a lateral count per incident (a
+# country-wide tile of 300,000 incidents: 1.0 s instead of 1.5 s).
 CLUSTERS_SQL = """
 WITH tile AS (SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS box),
+incidents AS (
+    SELECT r.id, r.g,
+           count(c.id) FILTER (WHERE c.outcome = 'killed') AS killed,
+           count(c.id) FILTER (WHERE c.outcome = 'injured') AS injured
+    FROM ({rows}) r
+    LEFT JOIN contamination_casualty c ON c.incident_id = r.id
+    GROUP BY r.id, r.g
+),
 cells AS (
     SELECT ST_Centroid(ST_Collect(i.g)) AS point, count(*)::int AS count,
            CASE WHEN count(*) = 1 THEN min(i.id) END AS incident,
-           COALESCE(sum(k.killed), 0)::int AS killed, COALESCE(sum(k.injured), 0)::int AS injured
-    FROM ({rows}) i
-    LEFT JOIN LATERAL (
-        SELECT count(*) FILTER (WHERE outcome = 'killed') AS killed,
-               count(*) FILTER (WHERE outcome = 'injured') AS injured
-        FROM contamination_casualty WHERE incident_id = i.id
-    ) k ON true
+           sum(i.killed)::int AS killed, sum(i.injured)::int AS injured
+    FROM incidents i
     GROUP BY ST_SnapToGrid(i.g, %(cell)s)
 ),
 features AS (
