@@ -110,7 +110,7 @@ TARGETS = [
         f"/ogc/collections/hazard_areas/items?bbox={ITEMS_BBOX}&limit={ITEMS_LIMIT}",
         "geojson",
         "OGC API – Features",
-        floor="items",
+        floor="items with their count",  # its answer says numberMatched
         peer=True,
         notes="the same features as the API list; pygeoapi answers the same query",
     ),
@@ -234,8 +234,8 @@ FLOORS = {
     "map district: hazard areas": floor_sql(
         HAZARD_AREAS, where=bbox_sql(DISTRICT_BBOX), limit=API_PAGE_SIZE, zoom=DISTRICT_ZOOM
     ),
-    "items": floor_sql(HAZARD_AREAS, where=bbox_sql(ITEMS_BBOX), limit=ITEMS_LIMIT),
-    # The API's list says how many features match in all: its floor counts them too.
+    # The API's list and the OGC items say how many features match in all (count,
+    # numberMatched): their floor counts them too.
     "items with their count": floor_sql(
         HAZARD_AREAS, where=bbox_sql(ITEMS_BBOX), limit=ITEMS_LIMIT, counted=True
     ),

@@ -13,7 +13,7 @@
  */
 
 import { fetchCollection, fetchRecord, Requests } from "./api.js";
-import { casualtyText, escapeHtml, fill, formatNumber, label } from "./format.js";
+import { casualtyText, escapeHtml, fill, formatNumber } from "./format.js";
 import { emptyFilters, FilterForm, LAYERS, readState, stateQuery } from "./filters.js";
 import {
   areasUrl,
@@ -23,9 +23,9 @@ import {
   featureKey,
   isCluster,
   RECORD_LAYERS,
-  separateZoom,
   recordApiUrl,
   recordUrl,
+  separateZoom,
   tileUrl,
 } from "./layers.js";
 import { renderLegend } from "./legend.js";
@@ -36,6 +36,7 @@ import {
   areaPopup,
   areaTooltip,
   clusterPopup,
+  markKindLabel,
   markPopup,
   periodText,
   RECORD_LINES,
@@ -439,8 +440,7 @@ class AtlasMap {
     if (isCluster(props)) {
       const what = fill(RECORD_LAYERS[name].counted(props.count), { count: formatNumber(props.count) });
       if (name === "incidents") return { title: what, detail: casualtyText(props) };
-      const labels = this.config.labels || {};
-      const kind = name === "hazards" ? label(labels, "category", props.category) : label(labels, "method", props.method);
+      const kind = markKindLabel(name, props, this.config.labels || {});
       return { title: what, detail: [kind, props.is_demo ? gettext("Demo records") : ""].filter(Boolean).join(" · ") };
     }
     const lines = RECORD_LINES[name](props, this.config.labels || {}).filter(Boolean);

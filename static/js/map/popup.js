@@ -97,9 +97,14 @@ export function recordPopup(layerName, feature, url, labels) {
   return popupBody(recordLink(url, recordTitle(p, id)), lines, url);
 }
 
+/* What a mark's records share: the category of hazard areas, the method of land releases. */
+export function markKindLabel(name, p, labels) {
+  return name === "hazards" ? label(labels, "category", p.category) : label(labels, "method", p.method);
+}
+
 /* A mark of several small hazard areas or land releases, far out: how many, of what kind. */
 export function markPopup(name, p, counted, labels) {
-  const kind = name === "hazards" ? label(labels, "category", p.category) : label(labels, "method", p.method);
+  const kind = markKindLabel(name, p, labels);
   const lines = [kind && escapeHtml(kind), p.is_demo ? DEMO_LINE : ""].filter(Boolean);
   return (
     `<strong>${escapeHtml(fill(counted(p.count), { count: formatNumber(p.count) }))}</strong><br>` +
