@@ -89,10 +89,12 @@ def as_text(version):
     return (version or EPOCH).isoformat().replace("+00:00", "Z")
 
 
-def cache_key(version, *parts):
+def cache_key(version, *parts, localised=True):
     """A cache key that belongs to one data version and one language (pages and API build
-    theirs with it: a page's labels and an API answer's names are in the reader's language)."""
-    return ":".join([as_text(version), get_language() or "", *parts])
+    theirs with it: a page's labels and an API answer's names are in the reader's language),
+    or, for what is the same in every language (`localised=False`), to the version alone."""
+    language = (get_language() or "") if localised else ""
+    return ":".join([as_text(version), language, *parts])
 
 
 def cache_seconds():

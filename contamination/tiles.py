@@ -27,6 +27,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from django.contrib.gis.db.models import Extent
 from django.contrib.gis.geos import Polygon
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -179,6 +180,37 @@ def tile_bounds(z, x, y, margin=0.0):
         min(180.0, lon(x + 1 + margin)),
         lat(y - margin),
     )
+
+
+def tiles_covering(bounds, z):
+    """(z, x, y) of every tile of zoom z that a (west, south, east, north) box touches."""
+    n = 2**z
+    west, south, east, north = bounds
+
+    def column(lon):
+        return min(n - 1, max(0, int((lon + 180) / 360 * n)))
+
+    def row(lat):
+        lat = min(max(lat, -85.0511), 85.0511)
+        y = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n
+        return min(n - 1, max(0, int(y)))
+
+    return [
+        (z, x, y)
+        for x in range(column(west), column(east) + 1)
+        for y in range(row(north), row(south) + 1)
+    ]
+
+
+def published_bounds(layer, queryset):
+    """(west, south, east, north) of the rows of `queryset` in `layer` (incidents at their
+    public location), or None when there are none. One query."""
+    if layer is INCIDENTS:
+        extent = Extent("public_location")
+        queryset = queryset.with_public_location()
+    else:
+        extent = Extent("geometry")
+    return queryset.order_by().aggregate(box=extent)["box"]
 
 
 def tile_polygon(z, x, y, margin=0.0):

@@ -18,12 +18,19 @@ from django.utils.translation import get_language
 from contamination import data_version
 
 
-def etag_for(version, request, variant=""):
+def etag_for(version, request, variant="", localised=True):
+    """The answer's tag: of the data version, path, query and `variant`, and, when the
+    answer is `localised`, of the reader's language and the site's address too."""
     query = sorted(request.GET.lists())
-    # The host and scheme too: answers hold absolute links (next/previous pages).
-    origin = f"{request.scheme}://{request.get_host()}"
-    # The language too: names and labels follow ?lang= or Accept-Language (config/language.py).
-    language = get_language()
+    if localised:
+        # The host and scheme: answers hold absolute links (next/previous pages). The
+        # language: names and labels follow ?lang= or Accept-Language (config/language.py).
+        origin = f"{request.scheme}://{request.get_host()}"
+        language = get_language()
+    else:
+        # The same bytes for every reader (a vector tile holds codes and numbers only): one
+        # cached copy, whichever language asked first, and warm_cache fills it for all.
+        origin = language = ""
     text = f"{data_version.as_text(version)}|{language}|{origin}{request.path}|{query}|{variant}"
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
@@ -68,7 +75,7 @@ def accepts_gzip(request):
     return bool(ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
 
 
-def versioned_response(request, build, *, variant=""):
+def versioned_response(request, build, *, variant="", localised=True):
     """Answer from the client's copy (304), the cache, or `build(version)`.
 
     `build` returns an HttpResponse; 200 answers up to API_CACHE_MAX_BYTES are cached under
@@ -77,11 +84,11 @@ def versioned_response(request, build, *, variant=""):
     version at level 1, where it costs ~80 ms instead of ~270 ms at level 6 for 3 % more bytes.
     """
     version = data_version.current()
-    etag = etag_for(version, request, variant)
+    etag = etag_for(version, request, variant, localised)
     compress = accepts_gzip(request)
     if not_modified(request, etag, version):
         return stamp(HttpResponseNotModified(), etag + (GZIP_SUFFIX if compress else ""), version)
-    key = data_version.cache_key(version, "api", "response", etag)
+    key = data_version.cache_key(version, "api", "response", etag, localised=localised)
     cached = cache.get(key)
     if cached is None:
         response = build(version)

@@ -10,7 +10,6 @@ An empty tile is a 200 with an empty body (a valid MVT of no layer), not a 204: 
 and revalidated like any other tile.
 """
 
-from django.contrib.gis.db.models import Extent
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -144,7 +143,10 @@ class Tile(TileLayerMixin, PublicAPIView):
         row = tile_number("y", y, 2**zoom)
         queryset = self.published()
         return versioned_response(
-            request, lambda version: self.build(queryset, zoom, column, row), variant="mvt"
+            request,
+            lambda version: self.build(queryset, zoom, column, row),
+            variant="mvt",
+            localised=False,
         )
 
     def build(self, queryset, z, x, y):
@@ -204,12 +206,7 @@ class TileJSON(TileLayerMixin, PublicAPIView):
 
     def bounds(self, queryset):
         """West, south, east, north of the layer's published records (the world when none)."""
-        if self.layer is tiles.INCIDENTS:
-            extent = Extent("public_location")
-            queryset = queryset.with_public_location()
-        else:
-            extent = Extent("geometry")
-        box = queryset.order_by().aggregate(box=extent)["box"]
+        box = tiles.published_bounds(self.layer, queryset)
         if box is None:
             return [-180, -85.0511, 180, 85.0511]
         return [round(value, 5) for value in box]
